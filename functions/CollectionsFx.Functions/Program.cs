@@ -1,6 +1,10 @@
+using CollectionsFx.Api;
+using CollectionsFx.Functions.Http;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<ExceptionProblemMiddleware>();
+builder.Services.AddIngestion();
 builder.Build().Run();

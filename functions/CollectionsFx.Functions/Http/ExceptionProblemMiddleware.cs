@@ -1,0 +1,28 @@
+using CollectionsFx.Api.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Middleware;
+using Microsoft.Extensions.Logging;
+
+namespace CollectionsFx.Functions.Http;
+
+/// <summary>The one place where an unhandled exception of an HTTP trigger becomes a 500 problem details response.</summary>
+internal sealed partial class ExceptionProblemMiddleware(ILogger<ExceptionProblemMiddleware> logger) : IFunctionsWorkerMiddleware
+{
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (context.GetHttpContext() is { Response.HasStarted: false } http)
+        {
+            LogFailure(logger, context.FunctionDefinition.Name, ex);
+            await Problems.Create(StatusCodes.Status500InternalServerError, "Internal error", "The request failed; it is safe to retry: every webhook is idempotent.")
+                .ExecuteAsync(http).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Error, "Function {Function} failed")]
+    private static partial void LogFailure(ILogger logger, string function, Exception exception);
+}

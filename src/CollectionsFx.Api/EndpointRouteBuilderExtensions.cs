@@ -1,0 +1,24 @@
+using CollectionsFx.Api.Ingestion;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace CollectionsFx.Api;
+
+/// <summary>The local host's routes: the same <see cref="Routes"/> and handlers as the Functions app's triggers.</summary>
+public static class EndpointRouteBuilderExtensions
+{
+    /// <summary>Maps every route under <c>/api</c>.</summary>
+    public static IEndpointRouteBuilder MapCollectionsFx(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/" + Routes.Prefix);
+        api.MapPost(Routes.Ingest, (HttpRequest req, string source, IngestionService s, CancellationToken ct) => s.IngestAsync(req, source, ct))
+            .WithName("IngestWebhook").DisableAntiforgery();
+        api.MapGet(Routes.Schemas, (HttpRequest req) => SchemaCatalog.List(req)).WithName("ListSchemas");
+        api.MapGet(Routes.Schema, (string type) => SchemaCatalog.Get(type)).WithName("GetSchema");
+        api.MapGet(Routes.DeadLetters, (DeadLetterHandler h, CancellationToken ct) => h.ListAsync(ct)).WithName("ListDeadLetters");
+        api.MapPost(Routes.DeadLetterReplay, (HttpRequest req, string id, DeadLetterHandler h, CancellationToken ct) => h.ReplayAsync(req, id, ct)).WithName("ReplayDeadLetter");
+        api.MapGet(Routes.Health, () => Results.Json(new { status = "ok" })).WithName("Health");
+        return app;
+    }
+}

@@ -1,0 +1,41 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Hosting;
+
+namespace CollectionsFx.Storage;
+
+/// <summary>The tables and containers of one CollectionsFx deployment, named with its prefix.</summary>
+public sealed record StorageLayout(TableClient Ledger, BlobContainerClient DeadLetters, BlobContainerClient RawPayloads, BlobContainerClient Imports)
+{
+    /// <summary>Clients for the names that <paramref name="options"/> prefix.</summary>
+    public static StorageLayout Create(StorageOptions options, TableClientOptions? tableOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var tables = options.CreateTableService(tableOptions);
+        var blobs = options.CreateBlobService();
+        var p = options.Prefix.ToLowerInvariant();
+        return new StorageLayout(
+            tables.GetTableClient(p + "ledger"),
+            blobs.GetBlobContainerClient(p + "-deadletters"),
+            blobs.GetBlobContainerClient(p + "-raw"),
+            blobs.GetBlobContainerClient(p + "-imports"));
+    }
+
+    /// <summary>Creates what does not exist yet (idempotent).</summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        await Ledger.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var c in new[] { DeadLetters, RawPayloads, Imports })
+        {
+            await c.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>Creates tables and containers when the host starts.</summary>
+internal sealed class StorageInitializer(StorageLayout layout) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => layout.EnsureCreatedAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

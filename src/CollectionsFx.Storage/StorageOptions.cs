@@ -1,0 +1,35 @@
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+
+namespace CollectionsFx.Storage;
+
+/// <summary>Where state lives: a connection string (Azurite, local) or an account name reached with a managed identity (Azure).</summary>
+public sealed class StorageOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "Storage";
+
+    /// <summary>Connection string, e.g. <c>UseDevelopmentStorage=true</c>. Wins over <see cref="AccountName"/>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Storage account name for identity-based access (no shared key).</summary>
+    public string? AccountName { get; set; }
+
+    /// <summary>Prefix for table and container names, so several tenants or test runs can share one account.</summary>
+    public string Prefix { get; set; } = "cfx";
+
+    internal TableServiceClient CreateTableService(TableClientOptions? options = null) =>
+        ConnectionString is { Length: > 0 } cs
+            ? new TableServiceClient(cs, options)
+            : new TableServiceClient(new Uri($"https://{Account()}.table.core.windows.net"), new DefaultAzureCredential(), options);
+
+    internal BlobServiceClient CreateBlobService() =>
+        ConnectionString is { Length: > 0 } cs
+            ? new BlobServiceClient(cs)
+            : new BlobServiceClient(new Uri($"https://{Account()}.blob.core.windows.net"), new DefaultAzureCredential());
+
+    private string Account() => AccountName is { Length: > 0 } a
+        ? a
+        : throw new InvalidOperationException("Set Storage:ConnectionString or Storage:AccountName.");
+}

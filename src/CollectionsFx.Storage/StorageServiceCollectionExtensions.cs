@@ -1,0 +1,26 @@
+using Azure.Data.Tables;
+using CollectionsFx.Storage.Blobs;
+using CollectionsFx.Storage.Ledger;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace CollectionsFx.Storage;
+
+/// <summary>Registers the Azure Tables and Blobs stores.</summary>
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>Adds the ledger, dead-letter and raw-payload stores, bound to configuration section <c>Storage</c>.</summary>
+    public static IServiceCollection AddLedgerStorage(this IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
+            .Validate(o => !string.IsNullOrEmpty(o.ConnectionString) || !string.IsNullOrEmpty(o.AccountName), "Set Storage:ConnectionString or Storage:AccountName.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => StorageLayout.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton<ILedgerStore>(sp => new TableLedgerStore(sp.GetRequiredService<StorageLayout>().Ledger, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IDeadLetterStore>(sp => new BlobDeadLetterStore(sp.GetRequiredService<StorageLayout>().DeadLetters));
+        services.AddSingleton<IRawPayloadStore>(sp => new BlobRawPayloadStore(sp.GetRequiredService<StorageLayout>().RawPayloads));
+        services.AddHostedService<StorageInitializer>();
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}
