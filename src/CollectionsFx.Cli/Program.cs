@@ -1,0 +1,3 @@
+using CollectionsFx.Cli;
+
+return await Cli.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using CollectionsFx.IntegrationTests.Fixtures;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CollectionsFx.IntegrationTests.Hosting;
+
+/// <summary>The Functions app and the local host expose the same HTTP routes, methods and names.</summary>
+[Collection(StackCollection.Name)]
+public sealed class RouteParityTests(StackFixture stack)
+{
+    private static string MetadataPath()
+    {
+        var bin = RepoPaths.Combine("functions", "CollectionsFx.Functions", "bin");
+        var found = Directory.Exists(bin) ? Directory.GetFiles(bin, "functions.metadata", SearchOption.AllDirectories) : [];
+        return found.OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
+            ?? throw new InvalidOperationException("Build functions/CollectionsFx.Functions first: no functions.metadata under " + bin);
+    }
+
+    [Fact]
+    public void Functions_app_and_local_host_expose_the_same_http_routes()
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(MetadataPath()));
+        var functions = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var function in metadata.RootElement.EnumerateArray())
+        {
+            foreach (var binding in function.GetProperty("bindings").EnumerateArray().Where(b => b.GetProperty("type").GetString() == "httpTrigger"))
+            {
+                foreach (var method in binding.GetProperty("methods").EnumerateArray())
+                {
+                    functions.Add($"{function.GetProperty("name").GetString()} {method.GetString()!.ToUpperInvariant()} api/{binding.GetProperty("route").GetString()}");
+                }
+            }
+        }
+
+        var local = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var endpoint in stack.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var name = endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
+            foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
+            {
+                local.Add($"{name} {method} {endpoint.RoutePattern.RawText!.TrimStart('/')}");
+            }
+        }
+
+        Assert.NotEmpty(functions);
+        Assert.Equal(functions, local);
+    }
+}
