@@ -136,6 +136,7 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILe
     {
         var batch = new List<TableTransactionAction>(MaxOperations);
         var batchItems = new List<(int Index, CommitOutcome Outcome)>();
+        var rowsInBatch = new HashSet<string>(StringComparer.Ordinal);
         var seq = partition.Sequence;
         for (var i = 0; i < items.Count; i++)
         {
@@ -159,12 +160,16 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILe
                 ops.Add(new(TableTransactionActionType.Add, EventRow(pk, seq, result.Events)));
             }
 
-            if (batch.Count + ops.Count + 1 > MaxOperations)
+            // A transaction holds at most 100 operations and each row once: two versions of one entity
+            // in the same request go into consecutive transactions.
+            if (batch.Count + ops.Count + 1 > MaxOperations || ops.Any(op => rowsInBatch.Contains(op.Entity.RowKey)))
             {
                 await SubmitAsync(pk, partition, batch, batchItems, seq - (result.Outcome == ApplyOutcome.Applied ? 1 : 0), outcomes, ct).ConfigureAwait(false);
+                rowsInBatch.Clear();
             }
 
             batch.AddRange(ops);
+            rowsInBatch.UnionWith(ops.Select(op => op.Entity.RowKey));
             batchItems.Add((i, result.Outcome switch
             {
                 ApplyOutcome.Applied => CommitOutcome.Applied,
