@@ -14,6 +14,10 @@ internal static class Cli
             case "serve":
                 await LocalHost.Build(rest).RunAsync().ConfigureAwait(false);
                 return 0;
+            case "up":
+                return await UpCommand.RunAsync(rest).ConfigureAwait(false);
+            case "demo" when rest.FirstOrDefault() == "seed":
+                return await DemoCommand.RunAsync(rest[1..]).ConfigureAwait(false);
             case "help" or "--help" or "-h":
                 Help();
                 return 0;
@@ -29,7 +33,9 @@ internal static class Cli
         AnsiConsole.MarkupLine("""
             [bold]cfx[/]: CollectionsFx on a laptop
 
-              [green]serve[/]    the HTTP API (same routes as the Functions app) on http://127.0.0.1:7071, over Azurite
+              [green]up[/]         everything: Azurite, MailDev, the API on http://127.0.0.1:7071, demo data (once)
+              [green]serve[/]      the HTTP API (same routes as the Functions app) on http://127.0.0.1:7071, over a running Azurite
+              [green]demo seed[/]  send the demo company to a running API  [grey][[--url U]] [[--customers N]] [[--months N]] [[--seed N]][/]
             """);
     }
 }

@@ -203,7 +203,7 @@ public sealed partial class IngestionService(
         [LoggerMessage(2, LogLevel.Warning, "Dead letter {DeadLetterId} from {Source}: {Reason}")]
         public static partial void DeadLettered(ILogger logger, string deadLetterId, string source, string reason);
 
-        [LoggerMessage(3, LogLevel.Information, "Ingested {Count} events from {Source}, {Valid} valid")]
+        [LoggerMessage(3, LogLevel.Debug, "Ingested {Count} events from {Source}, {Valid} valid")]
         public static partial void Ingested(ILogger logger, string source, int count, int valid);
     }
 }

@@ -20,10 +20,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var script = RepoPaths.Combine("node_modules", "azurite", "dist", "src", "azurite.js");
-        if (!File.Exists(script))
-        {
-            throw new InvalidOperationException($"Azurite is not installed ({script} is missing): run `npm ci` in {RepoPaths.Root}.");
-        }
+        await NpmTools.EnsureInstalledAsync(script).ConfigureAwait(false);
 
         Directory.CreateDirectory(location);
         var (blob, queue, table) = (FreePort(), FreePort(), FreePort());

@@ -1,0 +1,91 @@
+// CollectionsFx on Azure: storage (identity access only), a Flex Consumption Function App with a
+// system-assigned identity and RBAC on storage, Application Insights on Log Analytics.
+targetScope = 'resourceGroup'
+
+@description('Short name used in every resource name (3-11 lowercase letters or digits).')
+@minLength(3)
+@maxLength(11)
+param appName string = 'cfx'
+
+@description('Azure region of all resources.')
+param location string = resourceGroup().location
+
+@description('.NET isolated worker runtime version of the Function App.')
+param dotnetVersion string = '10.0'
+
+@description('Most instances Flex Consumption may scale out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Memory per instance in MB (Flex Consumption sizes).')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+@description('Webhook secret of the ERP source (HMAC-SHA256).')
+@secure()
+param erpWebhookSecret string
+
+@description('Webhook secret of the CRM source (HMAC-SHA256).')
+@secure()
+param crmWebhookSecret string
+
+@description('Days Log Analytics keeps logs.')
+@minValue(30)
+param logRetentionDays int = 30
+
+var suffix = uniqueString(resourceGroup().id, appName)
+var storageName = take('${appName}st${suffix}', 24)
+var deploymentContainer = 'app-package'
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: storageName
+    location: location
+    deploymentContainerName: deploymentContainer
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    name: '${appName}-${suffix}'
+    location: location
+    retentionInDays: logRetentionDays
+  }
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  params: {
+    name: '${appName}-func-${suffix}'
+    location: location
+    storageAccountName: storage.outputs.name
+    deploymentContainerUrl: '${storage.outputs.blobEndpoint}${deploymentContainer}'
+    appInsightsConnectionString: monitoring.outputs.connectionString
+    dotnetVersion: dotnetVersion
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    erpWebhookSecret: erpWebhookSecret
+    crmWebhookSecret: crmWebhookSecret
+  }
+}
+
+module access 'modules/access.bicep' = {
+  name: 'access'
+  params: {
+    storageAccountName: storage.outputs.name
+    appInsightsName: monitoring.outputs.appInsightsName
+    principalId: functionApp.outputs.principalId
+  }
+}
+
+@description('Name of the Function App (for `func azure functionapp publish`).')
+output functionAppName string = functionApp.outputs.name
+
+@description('Base URL of the HTTP API.')
+output apiBaseUrl string = 'https://${functionApp.outputs.defaultHostName}/api'
+
+@description('Storage account holding the ledger, event log, dead letters and Durable Task hub.')
+output storageAccountName string = storage.outputs.name

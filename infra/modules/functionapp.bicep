@@ -1,0 +1,120 @@
+// The Function App on Flex Consumption, with a system-assigned identity and identity-based storage settings.
+@description('Function App name.')
+param name string
+
+@description('Azure region.')
+param location string
+
+@description('Storage account for AzureWebJobsStorage, Durable Task and the ledger.')
+param storageAccountName string
+
+@description('Blob container URL of the deployment package.')
+param deploymentContainerUrl string
+
+@description('Application Insights connection string.')
+param appInsightsConnectionString string
+
+@description('.NET isolated runtime version.')
+param dotnetVersion string
+
+@description('Most instances.')
+param maximumInstanceCount int
+
+@description('Memory per instance in MB.')
+param instanceMemoryMB int
+
+@description('ERP webhook secret.')
+@secure()
+param erpWebhookSecret string
+
+@description('CRM webhook secret.')
+@secure()
+param crmWebhookSecret string
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: '${name}-plan'
+  location: location
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: [
+        {
+          name: 'AzureWebJobsStorage__accountName'
+          value: storageAccountName
+        }
+        {
+          name: 'Storage__AccountName'
+          value: storageAccountName
+        }
+        {
+          name: 'Storage__Prefix'
+          value: 'cfx'
+        }
+        {
+          name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+          value: appInsightsConnectionString
+        }
+        {
+          name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+          value: 'Authorization=AAD'
+        }
+        {
+          name: 'Ingestion__Secrets__erp'
+          value: erpWebhookSecret
+        }
+        {
+          name: 'Ingestion__Secrets__crm'
+          value: crmWebhookSecret
+        }
+      ]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'SystemAssignedIdentity'
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: dotnetVersion
+      }
+    }
+  }
+}
+
+@description('Function App name.')
+output name string = site.name
+
+@description('Default host name.')
+output defaultHostName string = site.properties.defaultHostName
+
+@description('Object id of the system-assigned identity.')
+output principalId string = site.identity.principalId

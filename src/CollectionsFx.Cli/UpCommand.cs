@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using CollectionsFx.Cli.Demo;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace CollectionsFx.Cli;
+
+/// <summary>
+/// `cfx up`: everything on a laptop in one command. Installs the pinned npm tools if missing, starts Azurite
+/// (data in .cfx/azurite) and MailDev on 127.0.0.1, serves the API on http://127.0.0.1:7071, seeds the demo
+/// company once, prints the URLs; Ctrl-C stops the host and both tools.
+/// </summary>
+internal static class UpCommand
+{
+    private const int BlobPort = 10000;
+    private const int SmtpPort = 1025;
+    private const int MailWebPort = 1080;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = Tools.RepoRoot();
+        var data = Path.Combine(root, ".cfx");
+        Directory.CreateDirectory(Path.Combine(data, "azurite"));
+        await Tools.EnsureNpmToolsAsync(root).ConfigureAwait(false);
+
+        Process? azurite = null;
+        Process? maildev = null;
+        try
+        {
+            azurite = Tools.StartNode(root, "Azurite", BlobPort,
+                "node_modules/azurite/dist/src/azurite.js", "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--location", Path.Combine(data, "azurite"),
+                "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1");
+            maildev = Tools.StartNode(root, "MailDev", SmtpPort,
+                "node_modules/maildev/bin/maildev", "--ip", "127.0.0.1", "--smtp", SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--web", MailWebPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--silent");
+            foreach (var port in new[] { BlobPort, BlobPort + 1, BlobPort + 2, SmtpPort })
+            {
+                await Tools.WaitForPortAsync(port, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            }
+
+            var app = LocalHost.Build(args);
+            await app.StartAsync().ConfigureAwait(false);
+            var marker = Path.Combine(data, "demo-seeded");
+            if (!File.Exists(marker))
+            {
+                await SeedAsync(app, new DemoOptions()).ConfigureAwait(false);
+                await File.WriteAllTextAsync(marker, DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
+            }
+
+            PrintUrls();
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            return 0;
+        }
+        finally
+        {
+            Tools.Stop(maildev);
+            Tools.Stop(azurite);
+            AnsiConsole.MarkupLine("[grey]Stopped the host, Azurite and MailDev.[/]");
+        }
+    }
+
+    /// <summary>Generates the demo company and posts it to <paramref name="app"/>'s own webhook.</summary>
+    public static async Task SeedAsync(WebApplication app, DemoOptions options)
+    {
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        var events = DemoCompany.Generate(options, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        var secrets = app.Configuration.GetSection("Ingestion:Secrets").GetChildren().ToDictionary(s => s.Key, s => s.Value!);
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First().TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(5) };
+        var seeder = new DemoSeeder(http, secrets, time);
+        var watch = Stopwatch.StartNew();
+        var accepted = 0;
+        await AnsiConsole.Progress().StartAsync(async ctx =>
+        {
+            var task = ctx.AddTask($"Seeding demo company ({options.Customers} customers, {options.Months} months)", maxValue: events.Count);
+            accepted = await seeder.SeedAsync(events, sent => task.Value = sent).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        AnsiConsole.MarkupLineInterpolated($"[green]Seeded {accepted} of {events.Count} events in {watch.Elapsed.TotalSeconds:0.0} s.[/]");
+    }
+
+    private static void PrintUrls()
+    {
+        var table = new Table().AddColumn("What").AddColumn("Where");
+        table.AddRow("API (webhooks, schemas, dead letters)", LocalHost.DefaultUrl + "/api");
+        table.AddRow("Event schemas", LocalHost.DefaultUrl + "/api/schemas");
+        table.AddRow("Dead letters", LocalHost.DefaultUrl + "/api/deadletters");
+        table.AddRow("Mail sink (MailDev)", $"http://127.0.0.1:{MailWebPort}");
+        table.AddRow("Azurite (Blob/Queue/Table)", "127.0.0.1:10000 / 10001 / 10002");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("[bold]CollectionsFx is running.[/] Press Ctrl-C to stop everything.");
+    }
+}

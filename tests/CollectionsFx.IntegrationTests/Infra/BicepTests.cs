@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+using CollectionsFx.IntegrationTests.Fixtures;
+
+namespace CollectionsFx.IntegrationTests.Infra;
+
+/// <summary>Builds and lints infra/ with the real `bicep` CLI (from the Azure.Bicep.CommandLine NuGet package).</summary>
+public sealed class BicepTests
+{
+    private static string Bicep()
+    {
+        var root = typeof(BicepTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BicepPackageRoot").Value!;
+        var path = Path.Combine(root, "tools", "bicep");
+        Assert.True(File.Exists(path), $"bicep binary not found at {path}");
+        return path;
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo(Bicep()) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Combine("infra") };
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        start.Environment["CFX_ERP_WEBHOOK_SECRET"] = "not-a-real-secret";
+        start.Environment["CFX_CRM_WEBHOOK_SECRET"] = "not-a-real-secret";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    [Fact]
+    public async Task Main_template_builds_with_no_warning()
+    {
+        var (exit, output) = await RunAsync("build", "main.bicep", "--no-restore", "--stdout");
+
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain("Warning", output, StringComparison.OrdinalIgnoreCase);
+        using var arm = JsonDocument.Parse(output);
+        var resources = arm.RootElement.GetProperty("resources");
+        var topLevel = resources.ValueKind == JsonValueKind.Array ? [.. resources.EnumerateArray()] : resources.EnumerateObject().Select(p => p.Value).ToList();
+        Assert.Equal(4, topLevel.Count(r => r.GetProperty("type").GetString() == "Microsoft.Resources/deployments"));
+    }
+
+    [Theory]
+    [InlineData("main.bicep")]
+    [InlineData("modules/storage.bicep")]
+    [InlineData("modules/monitoring.bicep")]
+    [InlineData("modules/functionapp.bicep")]
+    [InlineData("modules/access.bicep")]
+    public async Task Every_file_lints_clean(string file)
+    {
+        var (exit, output) = await RunAsync("lint", file, "--no-restore");
+
+        Assert.True(exit == 0, output);
+        Assert.Equal(string.Empty, output.Trim());
+    }
+
+    [Fact]
+    public async Task Parameters_file_builds()
+    {
+        var (exit, output) = await RunAsync("build-params", "main.bicepparam", "--no-restore", "--stdout");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("appName", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Storage_forbids_shared_keys_and_the_app_uses_its_identity_not_connection_strings()
+    {
+        var (_, output) = await RunAsync("build", "main.bicep", "--no-restore", "--stdout");
+        var text = output.Replace(" ", "", StringComparison.Ordinal);
+
+        Assert.Contains("\"allowSharedKeyAccess\":false", text, StringComparison.Ordinal);
+        Assert.Contains("AzureWebJobsStorage__accountName", text, StringComparison.Ordinal);
+        Assert.Contains("\"type\":\"SystemAssigned\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"tier\":\"FlexConsumption\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("AccountKey=", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("listKeys", text, StringComparison.Ordinal);
+    }
+}
