@@ -6,7 +6,7 @@ namespace CollectionsFx.Storage.Ledger;
 internal static class LargeText
 {
     private const int Chunk = 30_000;
-    private const int MaxChunks = 30; // 30 × 60 KB stays under the 1 MiB entity limit.
+    private const int MaxChunks = 15; // 15 × 30K UTF-16 chars (60 KB each) stays under the 1 MiB entity limit.
 
     public static void Write(TableEntity entity, string name, string text)
     {

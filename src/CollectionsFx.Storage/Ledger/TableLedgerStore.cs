@@ -15,25 +15,24 @@ namespace CollectionsFx.Storage.Ledger;
 /// The ledger on Azure Tables. One partition per customer (PartitionKey = encoded customer id) holds:
 /// <list type="bullet">
 /// <item><c>r|{kind}|{id}</c>: the current version of each entity (record JSON),</item>
-/// <item><c>l|{seq}</c>: the events one accepted record appended (the event log, in order),</item>
-/// <item><c>i|{hash}</c>: one marker per delivery key already committed (idempotency),</item>
-/// <item><c>~head</c>: the log sequence; its ETag serialises writers of the partition.</item>
+/// <item><c>l|{seq}</c>: one log row per committed transaction: the events it appended, in order, and the
+/// hashed delivery keys (CloudEvents source + id) of the records it took,</item>
+/// <item><c>~head</c>: the log sequence; its ETag serialises every writer of the partition.</item>
 /// </list>
-/// A record, its events and its marker always go in the same transaction, with the head, so a crash
-/// leaves either all of them or none. Transactions never span partitions (Azure rejects that; Azurite does not).
-/// See docs/adr/003-ledger-partitions.md.
+/// A transaction holds its records, their events and their delivery keys, and the head: a crash leaves all
+/// or none. Because every commit changes the head, a writer that loaded the partition (records and keys) and
+/// commits with the head's ETag knows it saw every earlier delivery. Transactions never span partitions:
+/// Azure rejects that, Azurite does not. See docs/adr/003-ledger-partitions.md.
 /// </summary>
 public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILedgerStore
 {
     private const string HeadKey = "~head";
     private const int MaxOperations = 100;
+    private const int MaxLogChars = 400_000;
     private const int MaxAttempts = 10;
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> gates = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Partition> cache = new(StringComparer.Ordinal);
-
-    /// <summary>The table this store writes to.</summary>
-    public TableClient Table => table;
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<CommitOutcome>> CommitAsync(string customerId, IReadOnlyList<IncomingRecord> items, CancellationToken cancellationToken = default)
@@ -46,37 +45,28 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILe
         }
 
         var outcomes = new CommitOutcome?[items.Count];
-        MarkDuplicatesWithinRequest(items, outcomes);
-
         var gate = gates.GetOrAdd(pk, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             for (var attempt = 1; ; attempt++)
             {
-                var partition = await GetPartitionAsync(pk, cancellationToken).ConfigureAwait(false);
+                var partition = cache.TryGetValue(pk, out var cached) ? cached : await LoadPartitionAsync(pk, cancellationToken).ConfigureAwait(false);
                 try
                 {
                     await CommitPendingAsync(pk, partition, items, outcomes, cancellationToken).ConfigureAwait(false);
                     return [.. outcomes.Select(o => o!.Value)];
                 }
-                catch (TransactionRejectedException ex) when (attempt < MaxAttempts)
+                catch (TransactionRejectedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
                 {
-                    // The cached ledger saw changes that did not commit: drop it and start from storage.
+                    // Another writer committed since this partition was loaded: reload and go on with what is left.
                     cache.TryRemove(pk, out _);
-                    if (ex.Status == 409 && ex.RowKey is { } rk && rk.StartsWith("i|", StringComparison.Ordinal))
-                    {
-                        MarkDuplicate(items, outcomes, rk);
-                    }
-                    else if (ex.Status is not (409 or 412))
-                    {
-                        throw ex.InnerException!;
-                    }
                 }
             }
         }
         catch
         {
+            // The cached ledger may hold changes that did not commit.
             cache.TryRemove(pk, out _);
             throw;
         }
@@ -96,7 +86,7 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILe
         var filter = customerId is null
             ? TableClient.CreateQueryFilter($"RowKey ge {"l|"} and RowKey lt {"l}"}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Encode(customerId)} and RowKey ge {"l|"} and RowKey lt {"l}"}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: null, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             foreach (var e in JsonSerializer.Deserialize<LedgerEvent[]>(LargeText.Read(row, "Json"), LedgerJson.Options)!)
             {
@@ -105,39 +95,13 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILe
         }
     }
 
-    /// <summary>The marker row key of a delivery key: hashed, because source URIs may be long and hold any character.</summary>
-    public static string MarkerKey(string dedupeKey) =>
-        "i|" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(dedupeKey)), 0, 20);
-
-    private static void MarkDuplicatesWithinRequest(IReadOnlyList<IncomingRecord> items, CommitOutcome?[] outcomes)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < items.Count; i++)
-        {
-            if (items[i].DedupeKey is { } key && !seen.Add(key))
-            {
-                outcomes[i] = CommitOutcome.Duplicate;
-            }
-        }
-    }
-
-    private static void MarkDuplicate(IReadOnlyList<IncomingRecord> items, CommitOutcome?[] outcomes, string markerRowKey)
-    {
-        for (var i = 0; i < items.Count; i++)
-        {
-            if (outcomes[i] is null && items[i].DedupeKey is { } key && MarkerKey(key) == markerRowKey)
-            {
-                outcomes[i] = CommitOutcome.Duplicate;
-            }
-        }
-    }
+    /// <summary>The stored form of a delivery key: hashed, because source URIs may be long and hold any character.</summary>
+    public static string DeliveryHash(string dedupeKey) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(dedupeKey)), 0, 20);
 
     private async Task CommitPendingAsync(string pk, Partition partition, IReadOnlyList<IncomingRecord> items, CommitOutcome?[] outcomes, CancellationToken ct)
     {
-        var batch = new List<TableTransactionAction>(MaxOperations);
-        var batchItems = new List<(int Index, CommitOutcome Outcome)>();
-        var rowsInBatch = new HashSet<string>(StringComparer.Ordinal);
-        var seq = partition.Sequence;
+        var tx = new PendingTransaction();
         for (var i = 0; i < items.Count; i++)
         {
             if (outcomes[i] is not null)
@@ -146,31 +110,130 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILe
             }
 
             var (record, dedupeKey) = items[i];
+            var hash = dedupeKey is null ? null : DeliveryHash(dedupeKey);
+            if (hash is not null && (partition.Deliveries.Contains(hash) || tx.Deliveries.Contains(hash)))
+            {
+                outcomes[i] = CommitOutcome.Duplicate;
+                continue;
+            }
+
+            // Each row at most once per transaction: a second version of an entity starts the next one.
+            var recordRow = RecordRowKey(record);
+            if (tx.Records.ContainsKey(recordRow))
+            {
+                await SubmitAsync(pk, partition, tx, outcomes, ct).ConfigureAwait(false);
+            }
+
             var result = partition.Ledger.Apply(record);
-            var ops = new List<TableTransactionAction>(3);
-            if (dedupeKey is not null)
+            var events = result.Outcome == ApplyOutcome.Applied ? JsonSerializer.Serialize(result.Events, LedgerJson.Options) : null;
+            if (tx.Items.Count > 0 && (tx.Records.Count + 3 > MaxOperations || tx.LogChars + (events?.Length ?? 0) > MaxLogChars))
             {
-                ops.Add(new(TableTransactionActionType.Add, Marker(pk, dedupeKey, record)));
+                await SubmitAsync(pk, partition, tx, outcomes, ct).ConfigureAwait(false);
             }
 
-            if (result.Outcome == ApplyOutcome.Applied)
+            tx.Add(i, record, recordRow, result.Outcome, events, hash);
+        }
+
+        await SubmitAsync(pk, partition, tx, outcomes, ct).ConfigureAwait(false);
+    }
+
+    private async Task SubmitAsync(string pk, Partition partition, PendingTransaction tx, CommitOutcome?[] outcomes, CancellationToken ct)
+    {
+        if (tx.Records.Count > 0 || tx.Deliveries.Count > 0)
+        {
+            var seq = partition.Sequence + 1;
+            var actions = tx.Records.Values.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, RecordRow(pk, r))).ToList();
+            actions.Add(new(TableTransactionActionType.Add, tx.LogRow(pk, seq)));
+            var head = new TableEntity(pk, HeadKey) { ["Sequence"] = seq, ["UpdatedAt"] = time.GetUtcNow() };
+            actions.Add(partition.ETag is { } etag
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, head, etag)
+                : new TableTransactionAction(TableTransactionActionType.Add, head));
+
+            Response<IReadOnlyList<Response>> responses;
+            try
             {
-                seq++;
-                ops.Add(new(TableTransactionActionType.UpsertReplace, RecordRow(pk, record)));
-                ops.Add(new(TableTransactionActionType.Add, EventRow(pk, seq, result.Events)));
+                responses = await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException ex)
+            {
+                throw new TransactionRejectedException(ex.Status, ex);
             }
 
-            // A transaction holds at most 100 operations and each row once: two versions of one entity
-            // in the same request go into consecutive transactions.
-            if (batch.Count + ops.Count + 1 > MaxOperations || ops.Any(op => rowsInBatch.Contains(op.Entity.RowKey)))
+            partition.ETag = responses.Value[^1].Headers.ETag;
+            partition.Sequence = seq;
+            partition.Deliveries.UnionWith(tx.Deliveries);
+        }
+
+        cache[pk] = partition;
+        foreach (var (index, outcome) in tx.Items)
+        {
+            outcomes[index] = outcome;
+        }
+
+        tx.Clear();
+    }
+
+    private async Task<Partition> LoadPartitionAsync(string pk, CancellationToken ct)
+    {
+        var head = await table.GetEntityIfExistsAsync<TableEntity>(pk, HeadKey, cancellationToken: ct).ConfigureAwait(false);
+        var partition = head.HasValue
+            ? new Partition { ETag = head.Value!.ETag, Sequence = head.Value.GetInt64("Sequence") ?? 0 }
+            : new Partition();
+        var records = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {"r|"} and RowKey lt {"r}"}");
+        await foreach (var row in table.QueryAsync<TableEntity>(records, cancellationToken: ct).ConfigureAwait(false))
+        {
+            partition.Ledger.Apply(JsonSerializer.Deserialize<LedgerRecord>(LargeText.Read(row, "Json"), LedgerJson.Options)!);
+        }
+
+        var log = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {"l|"} and RowKey lt {"l}"}");
+        await foreach (var row in table.QueryAsync<TableEntity>(log, select: ["Deliveries"], cancellationToken: ct).ConfigureAwait(false))
+        {
+            if (row.GetString("Deliveries") is { Length: > 0 } deliveries)
             {
-                await SubmitAsync(pk, partition, batch, batchItems, seq - (result.Outcome == ApplyOutcome.Applied ? 1 : 0), outcomes, ct).ConfigureAwait(false);
-                rowsInBatch.Clear();
+                partition.Deliveries.UnionWith(deliveries.Split(','));
+            }
+        }
+
+        return partition;
+    }
+
+    private static string RecordRowKey(LedgerRecord record) => $"r|{record.Kind}|{TableKey.Encode(record.Id)}";
+
+    private static TableEntity RecordRow(string pk, LedgerRecord record)
+    {
+        var row = new TableEntity(pk, RecordRowKey(record)) { ["Kind"] = record.Kind.ToString(), ["Version"] = record.Version };
+        LargeText.Write(row, "Json", JsonSerializer.Serialize(record, LedgerJson.Options));
+        return row;
+    }
+
+    /// <summary>What one transaction will write: records by row key, the events' JSON, delivery hashes, item outcomes.</summary>
+    private sealed class PendingTransaction
+    {
+        private readonly List<string> events = [];
+
+        public Dictionary<string, LedgerRecord> Records { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> Deliveries { get; } = new(StringComparer.Ordinal);
+
+        public List<(int Index, CommitOutcome Outcome)> Items { get; } = [];
+
+        public int LogChars { get; private set; }
+
+        public void Add(int index, LedgerRecord record, string recordRow, ApplyOutcome outcome, string? eventsJson, string? delivery)
+        {
+            if (eventsJson is not null)
+            {
+                Records[recordRow] = record;
+                events.Add(eventsJson);
+                LogChars += eventsJson.Length;
             }
 
-            batch.AddRange(ops);
-            rowsInBatch.UnionWith(ops.Select(op => op.Entity.RowKey));
-            batchItems.Add((i, result.Outcome switch
+            if (delivery is not null)
+            {
+                Deliveries.Add(delivery);
+            }
+
+            Items.Add((index, outcome switch
             {
                 ApplyOutcome.Applied => CommitOutcome.Applied,
                 ApplyOutcome.Duplicate => CommitOutcome.Unchanged,
@@ -178,101 +241,41 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILe
             }));
         }
 
-        await SubmitAsync(pk, partition, batch, batchItems, seq, outcomes, ct).ConfigureAwait(false);
-    }
-
-    private async Task SubmitAsync(
-        string pk, Partition partition, List<TableTransactionAction> batch, List<(int Index, CommitOutcome Outcome)> batchItems, long seq, CommitOutcome?[] outcomes, CancellationToken ct)
-    {
-        if (batch.Count == 0)
+        public TableEntity LogRow(string pk, long seq)
         {
-            return;
+            var row = new TableEntity(pk, "l|" + seq.ToString("D12", CultureInfo.InvariantCulture))
+            {
+                ["Deliveries"] = string.Join(',', Deliveries),
+                ["Records"] = Records.Count,
+            };
+
+            // Each element is already a JSON array of events: splice them into one array.
+            LargeText.Write(row, "Json", "[" + string.Join(',', events.Where(e => e.Length > 2).Select(e => e[1..^1])) + "]");
+            return row;
         }
 
-        var head = new TableEntity(pk, HeadKey) { ["Sequence"] = seq, ["UpdatedAt"] = time.GetUtcNow() };
-        batch.Add(partition.ETag is { } etag
-            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, head, etag)
-            : new TableTransactionAction(TableTransactionActionType.Add, head));
-
-        Response<IReadOnlyList<Response>> responses;
-        try
+        public void Clear()
         {
-            responses = await table.SubmitTransactionAsync(batch, ct).ConfigureAwait(false);
+            Records.Clear();
+            Deliveries.Clear();
+            Items.Clear();
+            events.Clear();
+            LogChars = 0;
         }
-        catch (TableTransactionFailedException ex)
-        {
-            var rowKey = ex.FailedTransactionActionIndex is int i && i < batch.Count ? batch[i].Entity.RowKey : null;
-            throw new TransactionRejectedException(ex.Status, rowKey, ex);
-        }
-
-        partition.ETag = responses.Value[^1].Headers.ETag;
-        partition.Sequence = seq;
-        cache[pk] = partition;
-        foreach (var (index, outcome) in batchItems)
-        {
-            outcomes[index] = outcome;
-        }
-
-        batch.Clear();
-        batchItems.Clear();
     }
 
-    private async Task<Partition> GetPartitionAsync(string pk, CancellationToken ct) =>
-        cache.TryGetValue(pk, out var cached) ? cached : await LoadPartitionAsync(pk, ct).ConfigureAwait(false);
-
-    private async Task<Partition> LoadPartitionAsync(string pk, CancellationToken ct)
-    {
-        var head = await table.GetEntityIfExistsAsync<TableEntity>(pk, HeadKey, cancellationToken: ct).ConfigureAwait(false);
-        var ledger = new LedgerModel();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {"r|"} and RowKey lt {"r}"}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
-        {
-            ledger.Apply(JsonSerializer.Deserialize<LedgerRecord>(LargeText.Read(row, "Json"), LedgerJson.Options)!);
-        }
-
-        return head.HasValue
-            ? new Partition(ledger) { ETag = head.Value!.ETag, Sequence = head.Value.GetInt64("Sequence") ?? 0 }
-            : new Partition(ledger);
-    }
-
-    private static TableEntity RecordRow(string pk, LedgerRecord record)
-    {
-        var row = new TableEntity(pk, $"r|{record.Kind}|{TableKey.Encode(record.Id)}")
-        {
-            ["Kind"] = record.Kind.ToString(),
-            ["Version"] = record.Version,
-        };
-        LargeText.Write(row, "Json", JsonSerializer.Serialize(record, LedgerJson.Options));
-        return row;
-    }
-
-    private static TableEntity EventRow(string pk, long seq, IReadOnlyList<LedgerEvent> events)
-    {
-        var row = new TableEntity(pk, "l|" + seq.ToString("D12", CultureInfo.InvariantCulture)) { ["Count"] = events.Count };
-        LargeText.Write(row, "Json", JsonSerializer.Serialize(events, LedgerJson.Options));
-        return row;
-    }
-
-    private TableEntity Marker(string pk, string dedupeKey, LedgerRecord record) => new(pk, MarkerKey(dedupeKey))
-    {
-        ["DeliveryKey"] = dedupeKey.Length > 1000 ? dedupeKey[..1000] : dedupeKey,
-        ["Entity"] = record.Key.ToString(),
-        ["Version"] = record.Version,
-        ["ReceivedAt"] = time.GetUtcNow(),
-    };
-
-    /// <summary>A transaction Azure refused, with the row that made it fail.</summary>
-    private sealed class TransactionRejectedException(int status, string? rowKey, Exception inner)
-        : Exception($"Transaction rejected with {status} at row '{rowKey}'.", inner)
+    /// <summary>A transaction Azure refused.</summary>
+    private sealed class TransactionRejectedException(int status, Exception inner)
+        : Exception($"Transaction rejected with status {status}.", inner)
     {
         public int Status { get; } = status;
-
-        public string? RowKey { get; } = rowKey;
     }
 
-    private sealed class Partition(LedgerModel ledger)
+    private sealed class Partition
     {
-        public LedgerModel Ledger { get; } = ledger;
+        public LedgerModel Ledger { get; } = new();
+
+        public HashSet<string> Deliveries { get; } = new(StringComparer.Ordinal);
 
         public ETag? ETag { get; set; }
 

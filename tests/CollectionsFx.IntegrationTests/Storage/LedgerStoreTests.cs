@@ -139,10 +139,42 @@ public sealed partial class LedgerStoreTests(StackFixture stack)
         Assert.Equal(payment, reloaded);
     }
 
+    [Fact]
+    public async Task Same_delivery_key_twice_in_one_request_is_applied_once()
+    {
+        var (layout, _) = await NewLayoutAsync();
+        var store = new TableLedgerStore(layout.Ledger, TimeProvider.System);
+
+        var outcomes = await store.CommitAsync("C", [new IncomingRecord(Invoice("C", "I1", 10m), "k1"), new IncomingRecord(Invoice("C", "I1", 20m, 2), "k1")]);
+
+        Assert.Equal([CommitOutcome.Applied, CommitOutcome.Duplicate], outcomes);
+        Assert.Equal(10m, (await store.LoadAsync("C")).Invoice("I1")!.Invoice.Amount);
+    }
+
+    [Fact]
+    public async Task Hundreds_of_records_for_one_customer_commit_in_several_transactions_of_at_most_100_operations()
+    {
+        var (layout, recorder) = await NewLayoutAsync();
+        var store = new TableLedgerStore(layout.Ledger, TimeProvider.System);
+        var items = Enumerable.Range(0, 250).Select(i => new IncomingRecord(Invoice("C", $"I{i:D3}", i + 1), $"evt-{i}")).ToList();
+
+        var outcomes = await store.CommitAsync("C", items);
+
+        Assert.All(outcomes, o => Assert.Equal(CommitOutcome.Applied, o));
+        Assert.Equal(3, recorder.Batches.Count);
+        Assert.All(recorder.Operations, count => Assert.InRange(count, 1, 100));
+        var log = await LogAsync(store, "C");
+        Assert.Equal(250, log.Count);
+        Assert.Equal(items.Select(i => i.Record), log.Select(e => e.Record));
+        Assert.Equal(250, (await new TableLedgerStore(layout.Ledger, TimeProvider.System).LoadAsync("C")).Invoices().Count());
+    }
+
     /// <summary>Records the PartitionKeys of every entity in each $batch request.</summary>
     private sealed partial class BatchRecorder : HttpPipelineSynchronousPolicy
     {
         public ConcurrentQueue<HashSet<string>> Batches { get; } = new();
+
+        public ConcurrentQueue<int> Operations { get; } = new();
 
         public override void OnSendingRequest(HttpMessage message)
         {
@@ -154,7 +186,9 @@ public sealed partial class LedgerStoreTests(StackFixture stack)
             using var buffer = new MemoryStream();
             message.Request.Content.WriteTo(buffer, CancellationToken.None);
             var text = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-            Batches.Enqueue([.. PartitionKey().Matches(text).Select(m => m.Groups[1].Value)]);
+            var keys = PartitionKey().Matches(text).Select(m => m.Groups[1].Value).ToList();
+            Batches.Enqueue([.. keys]);
+            Operations.Enqueue(keys.Count);
         }
 
         [GeneratedRegex("\"PartitionKey\":\\s*\"([^\"]*)\"")]
