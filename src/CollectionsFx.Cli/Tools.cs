@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Spectre.Console;
 
 namespace CollectionsFx.Cli;
@@ -13,27 +11,10 @@ internal static class Tools
         FindUp(Environment.CurrentDirectory) ?? FindUp(AppContext.BaseDirectory)
         ?? throw new InvalidOperationException("Run cfx from inside the CollectionsFx repository (CollectionsFx.sln not found).");
 
-    public static async Task EnsureNpmToolsAsync(string root)
-    {
-        if (File.Exists(Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js")) && File.Exists(Path.Combine(root, "node_modules", "maildev", "bin", "maildev")))
-        {
-            return;
-        }
-
-        AnsiConsole.MarkupLine("[grey]Installing the pinned npm tools (npm ci)...[/]");
-        using var npm = Process.Start(new ProcessStartInfo("npm") { WorkingDirectory = root, ArgumentList = { "ci", "--no-audit", "--no-fund" } })
-            ?? throw new InvalidOperationException("npm did not start: is Node.js installed?");
-        await npm.WaitForExitAsync().ConfigureAwait(false);
-        if (npm.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"npm ci failed with exit code {npm.ExitCode}.");
-        }
-    }
-
     /// <summary>Starts a node script unless its port is already taken (then the running service is used).</summary>
     public static Process? StartNode(string root, string name, int port, params string[] args)
     {
-        if (IsListening(port))
+        if (AzuriteProcess.IsListening(port))
         {
             AnsiConsole.MarkupLineInterpolated($"[yellow]Port {port} is in use: using the {name} already running there.[/]");
             return null;
@@ -53,20 +34,6 @@ internal static class Tools
         return process;
     }
 
-    public static async Task WaitForPortAsync(int port, TimeSpan timeout)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!IsListening(port))
-        {
-            if (watch.Elapsed > timeout)
-            {
-                throw new TimeoutException($"Nothing listens on 127.0.0.1:{port} after {timeout.TotalSeconds:0} s.");
-            }
-
-            await Task.Delay(100).ConfigureAwait(false);
-        }
-    }
-
     public static void Stop(Process? process)
     {
         if (process is { HasExited: false })
@@ -76,20 +43,6 @@ internal static class Tools
         }
 
         process?.Dispose();
-    }
-
-    private static bool IsListening(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     private static string? FindUp(string from)

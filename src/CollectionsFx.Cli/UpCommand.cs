@@ -23,22 +23,25 @@ internal static class UpCommand
         var root = Tools.RepoRoot();
         var data = Path.Combine(root, ".cfx");
         Directory.CreateDirectory(Path.Combine(data, "azurite"));
-        await Tools.EnsureNpmToolsAsync(root).ConfigureAwait(false);
+        await NpmTools.EnsureInstalledAsync(root, AzuriteProcess.Script(root), Path.Combine(root, "node_modules", "maildev", "bin", "maildev")).ConfigureAwait(false);
 
-        Process? azurite = null;
+        AzuriteProcess? azurite = null;
         Process? maildev = null;
         try
         {
-            azurite = Tools.StartNode(root, "Azurite", BlobPort,
-                "node_modules/azurite/dist/src/azurite.js", "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--location", Path.Combine(data, "azurite"),
-                "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1");
+            if (AzuriteProcess.IsListening(BlobPort))
+            {
+                AnsiConsole.MarkupLineInterpolated($"[yellow]Port {BlobPort} is in use: using the Azurite already running there.[/]");
+            }
+            else
+            {
+                azurite = await AzuriteProcess.StartAsync(root, Path.Combine(data, "azurite"), (BlobPort, BlobPort + 1, BlobPort + 2)).ConfigureAwait(false);
+            }
+
             maildev = Tools.StartNode(root, "MailDev", SmtpPort,
                 "node_modules/maildev/bin/maildev", "--ip", "127.0.0.1", "--smtp", SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--web", MailWebPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--silent");
-            foreach (var port in new[] { BlobPort, BlobPort + 1, BlobPort + 2, SmtpPort })
-            {
-                await Tools.WaitForPortAsync(port, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-            }
+            await AzuriteProcess.WaitForPortAsync(SmtpPort, TimeSpan.FromSeconds(30), maildev).ConfigureAwait(false);
 
             var app = LocalHost.Build(args);
             await app.StartAsync().ConfigureAwait(false);
@@ -57,7 +60,11 @@ internal static class UpCommand
         finally
         {
             Tools.Stop(maildev);
-            Tools.Stop(azurite);
+            if (azurite is not null)
+            {
+                await azurite.DisposeAsync().ConfigureAwait(false);
+            }
+
             AnsiConsole.MarkupLine("[grey]Stopped the host, Azurite and MailDev.[/]");
         }
     }

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace CollectionsFx.Cli;
+
+/// <summary>
+/// Azurite (the npm package pinned in package-lock.json) as a child process on 127.0.0.1, with the flags
+/// that keep it from hanging on exit or rejecting current SDK API versions. Used by `cfx up` (default ports,
+/// data kept in .cfx/azurite), the tests and the benchmarks (free ports, a temporary folder).
+/// </summary>
+public sealed class AzuriteProcess : IAsyncDisposable
+{
+    /// <summary>The well-known Azurite account key (public, local only).</summary>
+    public const string DevKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private readonly Process process;
+
+    private AzuriteProcess(Process process, int blob, int queue, int table)
+    {
+        this.process = process;
+        ConnectionString = string.Create(CultureInfo.InvariantCulture,
+            $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevKey};BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;");
+    }
+
+    /// <summary>Connection string of this instance.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>The script Azurite runs from, under the repository's node_modules.</summary>
+    public static string Script(string repoRoot) => Path.Combine(repoRoot, "node_modules", "azurite", "dist", "src", "azurite.js");
+
+    /// <summary>Starts Azurite keeping its data in <paramref name="location"/> (null: in memory), on the given ports or free ones.</summary>
+    public static async Task<AzuriteProcess> StartAsync(string repoRoot, string? location, (int Blob, int Queue, int Table)? ports = null)
+    {
+        var (blob, queue, table) = ports ?? (FreePort(), FreePort(), FreePort());
+        var start = new ProcessStartInfo("node") { WorkingDirectory = repoRoot, RedirectStandardOutput = true, RedirectStandardError = true };
+        string[] args =
+        [
+            Script(repoRoot), "--silent", "--disableTelemetry", "--skipApiVersionCheck",
+            "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+            "--blobPort", Port(blob), "--queuePort", Port(queue), "--tablePort", Port(table),
+            .. location is null ? ["--inMemoryPersistence"] : new[] { "--location", location },
+        ];
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start: is Node.js installed?");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var azurite = new AzuriteProcess(process, blob, queue, table);
+        try
+        {
+            foreach (var port in new[] { blob, queue, table })
+            {
+                await WaitForPortAsync(port, TimeSpan.FromSeconds(30), process).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await azurite.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return azurite;
+    }
+
+    /// <summary>True when something accepts connections on 127.0.0.1:<paramref name="port"/>.</summary>
+    public static bool IsListening(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Waits until <paramref name="port"/> accepts connections, or fails when <paramref name="owner"/> exits or time runs out.</summary>
+    public static async Task WaitForPortAsync(int port, TimeSpan timeout, Process? owner = null)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!IsListening(port))
+        {
+            if (owner is { HasExited: true })
+            {
+                throw new InvalidOperationException($"The process meant to listen on {port} exited with code {owner.ExitCode}.");
+            }
+
+            if (watch.Elapsed > timeout)
+            {
+                throw new TimeoutException($"Nothing listens on 127.0.0.1:{port} after {timeout.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(100).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().ConfigureAwait(false);
+        }
+
+        process.Dispose();
+    }
+
+    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
