@@ -4,7 +4,7 @@ using Spectre.Console;
 namespace CollectionsFx.Cli;
 
 /// <summary>The repository's pinned npm tools (Azurite, MailDev), installed and started as child processes.</summary>
-internal static class Tools
+public static class Tools
 {
     /// <summary>The repository root (the folder holding CollectionsFx.sln), searched from the working folder, then from the binary.</summary>
     public static string RepoRoot() =>

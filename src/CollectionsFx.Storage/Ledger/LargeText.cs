@@ -23,6 +23,9 @@ internal static class LargeText
         }
     }
 
+    /// <summary>Every column a text named <paramref name="name"/> may use, for a query's select list.</summary>
+    public static IEnumerable<string> Columns(string name) => [name + "Parts", .. Enumerable.Range(0, MaxChunks).Select(i => name + i)];
+
     public static string Read(TableEntity entity, string name)
     {
         var parts = entity.GetInt32(name + "Parts") ?? 0;

@@ -17,19 +17,21 @@ namespace CollectionsFx.Storage.Ledger;
 /// <item><c>r|{kind}|{id}</c>: the current version of each entity (record JSON),</item>
 /// <item><c>l|{seq}</c>: one log row per committed transaction: the events it appended, in order, and the
 /// hashed delivery keys (CloudEvents source + id) of the records it took,</item>
-/// <item><c>~head</c>: the log sequence; its ETag serialises every writer of the partition.</item>
 /// </list>
-/// A transaction holds its records, their events and their delivery keys, and the head: a crash leaves all
-/// or none. Because every commit changes the head, a writer that loaded the partition (records and keys) and
-/// commits with the head's ETag knows it saw every earlier delivery. Transactions never span partitions:
-/// Azure rejects that, Azurite does not. See docs/adr/003-ledger-partitions.md.
+/// A transaction holds its records and one log row with their events and delivery keys: a crash leaves all
+/// or none. The log row is inserted (never upserted) under the next sequence number, so two writers racing
+/// for a partition collide on it (409) and the loser reloads: a writer whose commit succeeded had seen every
+/// earlier delivery. Transactions never span partitions: Azure rejects that, Azurite does not.
+/// See docs/adr/003-ledger-partitions.md.
 /// </summary>
 public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILedgerStore
 {
-    private const string HeadKey = "~head";
     private const int MaxOperations = 100;
-    private const int MaxLogChars = 400_000;
+    private const int MaxLogChars = 2_000_000; // uncompressed; Brotli brings a log row well under the 1 MiB entity limit
     private const int MaxAttempts = 10;
+
+    // Everything a partition load needs, and not the events of the log rows.
+    private static readonly string[] LoadColumns = ["RowKey", "Deliveries", .. LargeText.Columns("Json")];
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> gates = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Partition> cache = new(StringComparer.Ordinal);
@@ -57,7 +59,7 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILe
                     await CommitPendingAsync(pk, partition, items, outcomes, cancellationToken).ConfigureAwait(false);
                     return [.. outcomes.Select(o => o!.Value)];
                 }
-                catch (TransactionRejectedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
+                catch (TransactionRejectedException ex) when (ex.Status == 409 && attempt < MaxAttempts)
                 {
                     // Another writer committed since this partition was loaded: reload and go on with what is left.
                     cache.TryRemove(pk, out _);
@@ -88,7 +90,7 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILe
             : TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Encode(customerId)} and RowKey ge {"l|"} and RowKey lt {"l}"}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            foreach (var e in JsonSerializer.Deserialize<LedgerEvent[]>(LargeText.Read(row, "Json"), LedgerJson.Options)!)
+            foreach (var e in JsonSerializer.Deserialize<LedgerEvent[]>(CompressedText.Read(row, "Events"), LedgerJson.Options)!)
             {
                 yield return e;
             }
@@ -126,7 +128,7 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILe
 
             var result = partition.Ledger.Apply(record);
             var events = result.Outcome == ApplyOutcome.Applied ? JsonSerializer.Serialize(result.Events, LedgerJson.Options) : null;
-            if (tx.Items.Count > 0 && (tx.Records.Count + 3 > MaxOperations || tx.LogChars + (events?.Length ?? 0) > MaxLogChars))
+            if (tx.Items.Count > 0 && (tx.Records.Count + 2 > MaxOperations || tx.LogChars + (events?.Length ?? 0) > MaxLogChars))
             {
                 await SubmitAsync(pk, partition, tx, outcomes, ct).ConfigureAwait(false);
             }
@@ -143,23 +145,16 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILe
         {
             var seq = partition.Sequence + 1;
             var actions = tx.Records.Values.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, RecordRow(pk, r))).ToList();
-            actions.Add(new(TableTransactionActionType.Add, tx.LogRow(pk, seq)));
-            var head = new TableEntity(pk, HeadKey) { ["Sequence"] = seq, ["UpdatedAt"] = time.GetUtcNow() };
-            actions.Add(partition.ETag is { } etag
-                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, head, etag)
-                : new TableTransactionAction(TableTransactionActionType.Add, head));
-
-            Response<IReadOnlyList<Response>> responses;
+            actions.Add(new(TableTransactionActionType.Add, tx.LogRow(pk, seq, time.GetUtcNow())));
             try
             {
-                responses = await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+                await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
             }
             catch (TableTransactionFailedException ex)
             {
                 throw new TransactionRejectedException(ex.Status, ex);
             }
 
-            partition.ETag = responses.Value[^1].Headers.ETag;
             partition.Sequence = seq;
             partition.Deliveries.UnionWith(tx.Deliveries);
         }
@@ -175,22 +170,22 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILe
 
     private async Task<Partition> LoadPartitionAsync(string pk, CancellationToken ct)
     {
-        var head = await table.GetEntityIfExistsAsync<TableEntity>(pk, HeadKey, cancellationToken: ct).ConfigureAwait(false);
-        var partition = head.HasValue
-            ? new Partition { ETag = head.Value!.ETag, Sequence = head.Value.GetInt64("Sequence") ?? 0 }
-            : new Partition();
-        var records = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {"r|"} and RowKey lt {"r}"}");
-        await foreach (var row in table.QueryAsync<TableEntity>(records, cancellationToken: ct).ConfigureAwait(false))
+        // One range query reads the log rows ("l|...": sequence and delivery keys only) and the records ("r|...").
+        var partition = new Partition();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {"l|"} and RowKey lt {"r}"}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: LoadColumns, cancellationToken: ct).ConfigureAwait(false))
         {
-            partition.Ledger.Apply(JsonSerializer.Deserialize<LedgerRecord>(LargeText.Read(row, "Json"), LedgerJson.Options)!);
-        }
-
-        var log = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {"l|"} and RowKey lt {"l}"}");
-        await foreach (var row in table.QueryAsync<TableEntity>(log, select: ["Deliveries"], cancellationToken: ct).ConfigureAwait(false))
-        {
-            if (row.GetString("Deliveries") is { Length: > 0 } deliveries)
+            if (row.RowKey.StartsWith("r|", StringComparison.Ordinal))
             {
-                partition.Deliveries.UnionWith(deliveries.Split(','));
+                partition.Ledger.Apply(JsonSerializer.Deserialize<LedgerRecord>(LargeText.Read(row, "Json"), LedgerJson.Options)!);
+            }
+            else if (row.RowKey.StartsWith("l|", StringComparison.Ordinal))
+            {
+                partition.Sequence = Math.Max(partition.Sequence, long.Parse(row.RowKey.AsSpan(2), CultureInfo.InvariantCulture));
+                if (row.GetString("Deliveries") is { Length: > 0 } deliveries)
+                {
+                    partition.Deliveries.UnionWith(deliveries.Split(','));
+                }
             }
         }
 
@@ -241,16 +236,17 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILe
             }));
         }
 
-        public TableEntity LogRow(string pk, long seq)
+        public TableEntity LogRow(string pk, long seq, DateTimeOffset committedAt)
         {
             var row = new TableEntity(pk, "l|" + seq.ToString("D12", CultureInfo.InvariantCulture))
             {
+                ["CommittedAt"] = committedAt,
                 ["Deliveries"] = string.Join(',', Deliveries),
                 ["Records"] = Records.Count,
             };
 
             // Each element is already a JSON array of events: splice them into one array.
-            LargeText.Write(row, "Json", "[" + string.Join(',', events.Where(e => e.Length > 2).Select(e => e[1..^1])) + "]");
+            CompressedText.Write(row, "Events", "[" + string.Join(',', events.Where(e => e.Length > 2).Select(e => e[1..^1])) + "]");
             return row;
         }
 
@@ -276,8 +272,6 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILe
         public LedgerModel Ledger { get; } = new();
 
         public HashSet<string> Deliveries { get; } = new(StringComparer.Ordinal);
-
-        public ETag? ETag { get; set; }
 
         public long Sequence { get; set; }
     }

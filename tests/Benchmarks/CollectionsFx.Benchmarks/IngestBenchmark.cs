@@ -1,0 +1,127 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using CollectionsFx.Api.Ingestion;
+using CollectionsFx.Cli;
+using CollectionsFx.Domain.Ledger;
+using CollectionsFx.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CollectionsFx.Benchmarks;
+
+/// <summary>
+/// Webhook ingestion on the local host over Azurite: invoice events in signed CloudEvents batches of 100,
+/// side by side with raw Table batch inserts of the same invoice entities (same partitions, same batch size,
+/// same parallelism, same Azurite), runs alternating so neither side always goes first.
+/// </summary>
+internal static class IngestBenchmark
+{
+    private const string Secret = "bench-secret";
+
+    public static async Task<(Sample Webhook, Sample Raw)> RunAsync(AzuriteProcess azurite, int events, int batch, int runs, int parallel)
+    {
+        var customers = events / batch;
+        var webhook = new List<double>();
+        var raw = new List<double>();
+        for (var r = -1; r < runs; r++)
+        {
+            var (first, second) = r % 2 == 0 ? (true, false) : (false, true);
+            foreach (var ours in new[] { first, second })
+            {
+                // The warm-up run (r = -1) uses a tenth of the events and is not reported.
+                var n = r < 0 ? events / 10 : events;
+                var rate = ours
+                    ? await WebhookAsync(azurite, n / batch, batch, parallel).ConfigureAwait(false)
+                    : await RawAsync(azurite, n / batch, batch, parallel).ConfigureAwait(false);
+                if (r >= 0)
+                {
+                    (ours ? webhook : raw).Add(rate);
+                }
+            }
+        }
+
+        Console.WriteLine($"  {customers} customers x {batch} invoices, {parallel} concurrent senders");
+        return (new Sample("webhook ingestion", "events/s", webhook), new Sample("raw Table batch inserts", "entities/s", raw));
+    }
+
+    private static InvoiceRecord Invoice(int customer, int i) => new()
+    {
+        Id = $"INV-{customer:D5}-{i:D4}", CustomerId = $"C{customer:D5}", Version = 1, ChangedAt = DateTimeOffset.UnixEpoch, Resource = "bench",
+        IssueDate = new DateOnly(2026, 10, 1), DueDate = new DateOnly(2026, 10, 31), Amount = 100m + i, Currency = "EUR",
+    };
+
+    private static async Task<double> WebhookAsync(AzuriteProcess azurite, int customers, int batch, int parallel)
+    {
+        var app = LocalHost.Build([], new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:Prefix"] = "b" + Guid.NewGuid().ToString("N")[..10],
+            ["Ingestion:Secrets:erp"] = Secret,
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        await app.StartAsync().ConfigureAwait(false);
+        try
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var http = new HttpClient { BaseAddress = new Uri(address) };
+            var bodies = Enumerable.Range(0, customers).Select(c => JsonSerializer.SerializeToUtf8Bytes(new JsonArray([.. Enumerable.Range(0, batch).Select(i =>
+            {
+                var inv = Invoice(c, i);
+                return (JsonNode)new JsonObject
+                {
+                    ["specversion"] = "1.0", ["id"] = inv.Id, ["source"] = "urn:bench", ["type"] = EventTypes.Invoice, ["time"] = "2026-10-01T09:00:00Z",
+                    ["data"] = new JsonObject
+                    {
+                        ["invoiceId"] = inv.Id, ["customerId"] = inv.CustomerId, ["issueDate"] = "2026-10-01", ["dueDate"] = "2026-10-31",
+                        ["amount"] = inv.Amount, ["currency"] = inv.Currency,
+                    },
+                };
+            })]))).ToList();
+
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            await Parallel.ForEachAsync(bodies, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (body, ct) =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ingest/erp") { Content = new ByteArrayContent(body) };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue(IngestionService.BatchMediaType);
+                request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Sign(Secret, DateTimeOffset.UtcNow, body));
+                using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
+                var result = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode || JsonDocument.Parse(result).RootElement.GetProperty("accepted").GetInt32() != batch)
+                {
+                    throw new InvalidOperationException($"Batch not fully accepted: {(int)response.StatusCode} {result[..Math.Min(300, result.Length)]}");
+                }
+            }).ConfigureAwait(false);
+            return customers * batch / watch.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            await app.StopAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<double> RawAsync(AzuriteProcess azurite, int customers, int batch, int parallel)
+    {
+        var layout = StorageLayout.Create(new StorageOptions { ConnectionString = azurite.ConnectionString, Prefix = "r" + Guid.NewGuid().ToString("N")[..10] });
+        await layout.Ledger.CreateIfNotExistsAsync().ConfigureAwait(false);
+        var batches = Enumerable.Range(0, customers).Select(c => Enumerable.Range(0, batch).Select(i =>
+        {
+            var inv = Invoice(c, i);
+            var entity = new TableEntity(inv.CustomerId, "r|Invoice|" + inv.Id)
+            {
+                ["Kind"] = "Invoice", ["Version"] = inv.Version, ["JsonParts"] = 1, ["Json0"] = JsonSerializer.Serialize<LedgerRecord>(inv, LedgerJson.Options),
+            };
+            return new TableTransactionAction(TableTransactionActionType.Add, entity);
+        }).ToList()).ToList();
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (actions, ct) =>
+            await layout.Ledger.SubmitTransactionAsync(actions, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        return customers * batch / watch.Elapsed.TotalSeconds;
+    }
+}
