@@ -1,3 +1,4 @@
+using CollectionsFx.Api.Imports;
 using CollectionsFx.Api.Ingestion;
 using CollectionsFx.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,7 +8,7 @@ namespace CollectionsFx.Api;
 /// <summary>Composition of the HTTP API's services, shared by both faces.</summary>
 public static class ApiServiceCollectionExtensions
 {
-    /// <summary>Adds storage, ingestion and dead-letter handling.</summary>
+    /// <summary>Adds storage, webhook ingestion, extract imports and dead-letter handling.</summary>
     public static IServiceCollection AddIngestion(this IServiceCollection services)
     {
         services.AddLedgerStorage();
@@ -16,6 +17,8 @@ public static class ApiServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IngestionService>();
         services.AddSingleton<DeadLetterHandler>();
+        services.AddSingleton<InvoiceImporter>();
+        services.AddSingleton<ImportHandler>();
         services.AddProblemDetails();
         return services;
     }

@@ -18,7 +18,8 @@ public sealed record StorageLayout(TableClient Ledger, BlobContainerClient DeadL
             tables.GetTableClient(p + "ledger"),
             blobs.GetBlobContainerClient(p + "-deadletters"),
             blobs.GetBlobContainerClient(p + "-raw"),
-            blobs.GetBlobContainerClient(p + "-imports"));
+            // Named as the blob trigger expects it: extracts dropped into `imports/` are imported.
+            blobs.GetBlobContainerClient("imports"));
     }
 
     /// <summary>Creates what does not exist yet (idempotent).</summary>

@@ -98,8 +98,23 @@ public sealed record InvoiceRecord : LedgerRecord
     public bool Cancelled { get; init; }
     public bool WrittenOff { get; init; }
 
+    /// <summary>Source columns CollectionsFx does not interpret (from extracts), kept for analysis.</summary>
+    public IReadOnlyDictionary<string, string>? Attributes { get; init; }
+
     /// <inheritdoc />
     public override EntityKind Kind => EntityKind.Invoice;
+
+    /// <inheritdoc />
+    public bool Equals(InvoiceRecord? other) =>
+        other is not null && base.Equals(other) && IssueDate == other.IssueDate && DueDate == other.DueDate && Amount == other.Amount
+        && Currency == other.Currency && Paperless == other.Paperless && Cancelled == other.Cancelled && WrittenOff == other.WrittenOff
+        && (Attributes ?? EmptyAttributes).Count == (other.Attributes ?? EmptyAttributes).Count
+        && (Attributes ?? EmptyAttributes).All(a => other.Attributes!.TryGetValue(a.Key, out var v) && v == a.Value);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(base.GetHashCode(), IssueDate, DueDate, Amount, Currency);
+
+    private static readonly Dictionary<string, string> EmptyAttributes = [];
 }
 
 /// <summary>Part of a payment applied to one invoice, in the invoice's currency.</summary>
