@@ -28,7 +28,7 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILe
 {
     private const int MaxOperations = 100;
     private const int MaxLogChars = 2_000_000; // uncompressed; Brotli brings a log row well under the 1 MiB entity limit
-    private const int MaxAttempts = 10;
+    private const int MaxAttempts = 20;
 
     // Everything a partition load needs, and not the events of the log rows.
     private static readonly string[] LoadColumns = ["RowKey", "Deliveries", .. LargeText.Columns("Json")];
@@ -61,8 +61,11 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILe
                 }
                 catch (TransactionRejectedException ex) when (ex.Status == 409 && attempt < MaxAttempts)
                 {
-                    // Another writer committed since this partition was loaded: reload and go on with what is left.
+                    // Another writer committed since this partition was loaded: reload and go on with what is left,
+                    // after a jittered, growing pause so that two busy writers do not keep colliding.
                     cache.TryRemove(pk, out _);
+                    var ceiling = Math.Min(1_000, 10 << Math.Min(attempt, 7));
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(ceiling / 2, ceiling)), time, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
