@@ -1,4 +1,5 @@
 using CollectionsFx.Api.Imports;
+using CollectionsFx.Api.Jobs;
 using CollectionsFx.Api.Ingestion;
 using CollectionsFx.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<DeadLetterHandler>();
         services.AddSingleton<InvoiceImporter>();
         services.AddSingleton<ImportHandler>();
+        services.AddSingleton<EventLogExporter>();
         services.AddProblemDetails();
         return services;
     }

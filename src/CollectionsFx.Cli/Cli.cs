@@ -16,6 +16,8 @@ internal static class Cli
                 return 0;
             case "up":
                 return await UpCommand.RunAsync(rest).ConfigureAwait(false);
+            case "eventlog":
+                return await EventLogCommand.RunAsync(rest).ConfigureAwait(false);
             case "import":
                 return await ImportCommand.RunAsync(rest).ConfigureAwait(false);
             case "demo" when rest.FirstOrDefault() == "seed":
@@ -38,6 +40,7 @@ internal static class Cli
               [green]up[/]         everything: Azurite, MailDev, the API on http://127.0.0.1:7071, demo data (once)
               [green]serve[/]      the HTTP API (same routes as the Functions app) on http://127.0.0.1:7071, over a running Azurite
               [green]import[/]     import an invoice extract: FILE --mapping MAP.json [grey][[--as-of ISO-8601]][/]
+              [green]eventlog[/]   export (the nightly job) or load the event log's blob segments: export|load
               [green]demo seed[/]  send the demo company to a running API  [grey][[--url U]] [[--customers N]] [[--months N]] [[--seed N]][/]
             """);
     }

@@ -29,6 +29,7 @@ public static class LocalHost
         }
 
         builder.Services.AddIngestion();
+        builder.Services.AddHostedService<JobScheduler>();
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

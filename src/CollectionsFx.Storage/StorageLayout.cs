@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 namespace CollectionsFx.Storage;
 
 /// <summary>The tables and containers of one CollectionsFx deployment, named with its prefix.</summary>
-public sealed record StorageLayout(TableClient Ledger, BlobContainerClient DeadLetters, BlobContainerClient RawPayloads, BlobContainerClient Imports)
+public sealed record StorageLayout(TableClient Ledger, BlobContainerClient DeadLetters, BlobContainerClient RawPayloads, BlobContainerClient Imports, BlobContainerClient EventLog)
 {
     /// <summary>Clients for the names that <paramref name="options"/> prefix.</summary>
     public static StorageLayout Create(StorageOptions options, TableClientOptions? tableOptions = null)
@@ -19,14 +19,15 @@ public sealed record StorageLayout(TableClient Ledger, BlobContainerClient DeadL
             blobs.GetBlobContainerClient(p + "-deadletters"),
             blobs.GetBlobContainerClient(p + "-raw"),
             // Named as the blob trigger expects it: extracts dropped into `imports/` are imported.
-            blobs.GetBlobContainerClient("imports"));
+            blobs.GetBlobContainerClient("imports"),
+            blobs.GetBlobContainerClient(p + "-eventlog"));
     }
 
     /// <summary>Creates what does not exist yet (idempotent).</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
         await Ledger.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var c in new[] { DeadLetters, RawPayloads, Imports })
+        foreach (var c in new[] { DeadLetters, RawPayloads, Imports, EventLog })
         {
             await c.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using CollectionsFx.Storage.Blobs;
+using CollectionsFx.Storage.EventLog;
 using CollectionsFx.Storage.Ledger;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,7 @@ namespace CollectionsFx.Storage;
 /// <summary>Registers the Azure Tables and Blobs stores.</summary>
 public static class StorageServiceCollectionExtensions
 {
-    /// <summary>Adds the ledger, dead-letter and raw-payload stores, bound to configuration section <c>Storage</c>.</summary>
+    /// <summary>Adds the ledger, event-log segments, dead-letter and raw-payload stores, bound to configuration section <c>Storage</c>.</summary>
     public static IServiceCollection AddLedgerStorage(this IServiceCollection services)
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
@@ -19,6 +20,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ILedgerStore>(sp => new TableLedgerStore(sp.GetRequiredService<StorageLayout>().Ledger, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDeadLetterStore>(sp => new BlobDeadLetterStore(sp.GetRequiredService<StorageLayout>().DeadLetters));
         services.AddSingleton<IRawPayloadStore>(sp => new BlobRawPayloadStore(sp.GetRequiredService<StorageLayout>().RawPayloads));
+        services.AddSingleton(sp => new EventLogSegments(sp.GetRequiredService<StorageLayout>().EventLog));
         services.AddHostedService<StorageInitializer>();
         services.AddSingleton(TimeProvider.System);
         return services;

@@ -175,6 +175,11 @@ public sealed class DemoCompany
     {
         var disputeId = "DSP-" + invoiceId[4..];
         var opened = issue.AddDays(rng.Next(5, 20));
+        if (opened > today)
+        {
+            return payDate; // not disputed yet
+        }
+
         var reason = DisputeReasons[rng.Next(DisputeReasons.Length)];
         var data = new JsonObject { ["disputeId"] = disputeId, ["customerId"] = customer, ["invoiceId"] = invoiceId, ["reasonCode"] = reason, ["openedOn"] = Date(opened) };
         Add("crm", EventTypes.DisputeOpened, At(opened), data);

@@ -11,15 +11,18 @@ public sealed class DemoSeeder(HttpClient http, IReadOnlyDictionary<string, stri
 {
     private const int BatchSize = 100;
 
-    /// <summary>Sends all events in batches of 100 per source; returns how many were accepted.</summary>
-    public async Task<int> SeedAsync(IReadOnlyList<DemoEvent> events, Action<int>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sends all events in batches of 100 per source; returns how many were accepted.
+    /// <paramref name="sourceOverride"/> sends everything as one source (a host with a single configured secret).
+    /// </summary>
+    public async Task<int> SeedAsync(IReadOnlyList<DemoEvent> events, Action<int>? progress = null, CancellationToken cancellationToken = default, string? sourceOverride = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         var accepted = 0;
         var sent = 0;
         foreach (var chunk in events.Chunk(BatchSize * 4))
         {
-            foreach (var bySource in chunk.GroupBy(e => e.Source))
+            foreach (var bySource in chunk.GroupBy(e => sourceOverride ?? e.Source))
             {
                 foreach (var batch in bySource.Chunk(BatchSize))
                 {

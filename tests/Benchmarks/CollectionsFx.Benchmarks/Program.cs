@@ -23,3 +23,18 @@ if (which is "ingest" or "all")
     Console.WriteLine("  " + raw);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  webhook / raw = {webhook.Median / raw.Median:P0} (goal >= 70%)"));
 }
+
+if (which is "csv" or "all")
+{
+    await using var azurite = await AzuriteProcess.StartAsync(root, location: null);
+    Console.WriteLine("CSV import");
+    await CsvImportBenchmark.RunAsync(azurite, [Option("--small", 100_000), Option("--rows", 1_000_000)]);
+}
+
+if (which is "eventlog" or "all")
+{
+    await using var azurite = await AzuriteProcess.StartAsync(root, location: null);
+    Console.WriteLine("Event log load");
+    var sample = await EventLogLoadBenchmark.RunAsync(azurite, Option("--events", 1_000_000), Option("--runs", 3));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {sample.Name}: median {sample.Median:0.00} s (runs: {string.Join(", ", sample.Runs.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}) (goal < 5 s)"));
+}

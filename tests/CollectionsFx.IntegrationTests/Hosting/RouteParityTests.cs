@@ -46,4 +46,23 @@ public sealed class RouteParityTests(StackFixture stack)
         Assert.NotEmpty(functions);
         Assert.Equal(functions, local);
     }
+
+    [Fact]
+    public void Functions_app_and_local_host_run_the_same_timers_on_the_same_schedules()
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(MetadataPath()));
+        var functions = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var function in metadata.RootElement.EnumerateArray())
+        {
+            foreach (var binding in function.GetProperty("bindings").EnumerateArray().Where(b => b.GetProperty("type").GetString() == "timerTrigger"))
+            {
+                functions[function.GetProperty("name").GetString()!] = binding.GetProperty("schedule").GetString()!;
+            }
+        }
+
+        Assert.NotEmpty(functions);
+        Assert.Equal(functions, new SortedDictionary<string, string>(CollectionsFx.Api.Jobs.Schedules.All.ToDictionary(), StringComparer.Ordinal));
+        Assert.Equal(functions.Keys, CollectionsFx.Cli.JobScheduler.Jobs.Keys.Order(StringComparer.Ordinal));
+    }
 }
+

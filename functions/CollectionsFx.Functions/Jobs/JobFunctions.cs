@@ -1,0 +1,12 @@
+using CollectionsFx.Api.Jobs;
+using Microsoft.Azure.Functions.Worker;
+
+namespace CollectionsFx.Functions.Jobs;
+
+/// <summary>Timer triggers; schedules come from <see cref="Schedules"/>, like the local host's.</summary>
+public sealed class JobFunctions(EventLogExporter exporter)
+{
+    [Function("ExportEventLog")]
+    public Task ExportEventLog([TimerTrigger(Schedules.EventLogExport)] TimerInfo timer, FunctionContext context) =>
+        exporter.ExportAsync(context.CancellationToken);
+}

@@ -1,0 +1,51 @@
+using CollectionsFx.Api.Jobs;
+using Cronos;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CollectionsFx.Cli;
+
+/// <summary>
+/// The local host's timers: runs each job of <see cref="Schedules"/> on its Cronos schedule, one run at a time
+/// per job, as the Functions timer triggers do in Azure. A failed run is logged and retried at the next tick.
+/// </summary>
+public sealed partial class JobScheduler(IServiceProvider services, TimeProvider time, ILogger<JobScheduler> logger) : BackgroundService
+{
+    /// <summary>Job name to what it runs; must cover <see cref="Schedules.All"/>.</summary>
+    public static readonly IReadOnlyDictionary<string, Func<IServiceProvider, CancellationToken, Task>> Jobs =
+        new Dictionary<string, Func<IServiceProvider, CancellationToken, Task>>(StringComparer.Ordinal)
+        {
+            ["ExportEventLog"] = (sp, ct) => sp.GetRequiredService<EventLogExporter>().ExportAsync(ct),
+        };
+
+    /// <inheritdoc />
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Schedules.All.Select(job => RunAsync(job.Key, CronExpression.Parse(job.Value, CronFormat.IncludeSeconds), stoppingToken)));
+
+    private async Task RunAsync(string name, CronExpression schedule, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var now = time.GetUtcNow();
+            var next = schedule.GetNextOccurrence(now, TimeZoneInfo.Utc);
+            if (next is null)
+            {
+                return;
+            }
+
+            await Task.Delay(next.Value - now, time, ct).ConfigureAwait(false);
+            try
+            {
+                await Jobs[name](services, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogFailed(logger, name, ex);
+            }
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Error, "Scheduled job {Job} failed; it runs again at its next time")]
+    private static partial void LogFailed(ILogger logger, string job, Exception exception);
+}
