@@ -2,6 +2,7 @@ using CollectionsFx.Api.Imports;
 using CollectionsFx.Api.Jobs;
 using CollectionsFx.Api.Ingestion;
 using CollectionsFx.Storage;
+using CollectionsFx.Storage.Connectors;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CollectionsFx.Api;
@@ -21,6 +22,8 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<InvoiceImporter>();
         services.AddSingleton<ImportHandler>();
         services.AddSingleton<EventLogExporter>();
+        services.AddConnectors();
+        services.AddSingleton<ErpPullService>();
         services.AddProblemDetails();
         return services;
     }

@@ -17,6 +17,7 @@ public sealed partial class JobScheduler(IServiceProvider services, TimeProvider
         new Dictionary<string, Func<IServiceProvider, CancellationToken, Task>>(StringComparer.Ordinal)
         {
             ["ExportEventLog"] = (sp, ct) => sp.GetRequiredService<EventLogExporter>().ExportAsync(ct),
+            ["PullErpDeltas"] = (sp, ct) => sp.GetRequiredService<ErpPullService>().PullAsync(ct),
         };
 
     /// <inheritdoc />

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 namespace CollectionsFx.Storage;
 
 /// <summary>The tables and containers of one CollectionsFx deployment, named with its prefix.</summary>
-public sealed record StorageLayout(TableClient Ledger, BlobContainerClient DeadLetters, BlobContainerClient RawPayloads, BlobContainerClient Imports, BlobContainerClient EventLog)
+public sealed record StorageLayout(TableClient Ledger, TableClient Connectors, BlobContainerClient DeadLetters, BlobContainerClient RawPayloads, BlobContainerClient Imports, BlobContainerClient EventLog)
 {
     /// <summary>Clients for the names that <paramref name="options"/> prefix.</summary>
     public static StorageLayout Create(StorageOptions options, TableClientOptions? tableOptions = null)
@@ -16,6 +16,7 @@ public sealed record StorageLayout(TableClient Ledger, BlobContainerClient DeadL
         var p = options.Prefix.ToLowerInvariant();
         return new StorageLayout(
             tables.GetTableClient(p + "ledger"),
+            tables.GetTableClient(p + "connectors"),
             blobs.GetBlobContainerClient(p + "-deadletters"),
             blobs.GetBlobContainerClient(p + "-raw"),
             // Named as the blob trigger expects it: extracts dropped into `imports/` are imported.
@@ -27,6 +28,7 @@ public sealed record StorageLayout(TableClient Ledger, BlobContainerClient DeadL
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
         await Ledger.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await Connectors.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         foreach (var c in new[] { DeadLetters, RawPayloads, Imports, EventLog })
         {
             await c.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);

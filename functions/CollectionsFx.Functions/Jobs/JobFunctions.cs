@@ -4,9 +4,13 @@ using Microsoft.Azure.Functions.Worker;
 namespace CollectionsFx.Functions.Jobs;
 
 /// <summary>Timer triggers; schedules come from <see cref="Schedules"/>, like the local host's.</summary>
-public sealed class JobFunctions(EventLogExporter exporter)
+public sealed class JobFunctions(EventLogExporter exporter, ErpPullService erp)
 {
     [Function("ExportEventLog")]
     public Task ExportEventLog([TimerTrigger(Schedules.EventLogExport)] TimerInfo timer, FunctionContext context) =>
         exporter.ExportAsync(context.CancellationToken);
+
+    [Function("PullErpDeltas")]
+    public Task PullErpDeltas([TimerTrigger(Schedules.ErpPull)] TimerInfo timer, FunctionContext context) =>
+        erp.PullAsync(context.CancellationToken);
 }

@@ -10,9 +10,13 @@ public static class Schedules
     /// <summary>Nightly export of the event log into blob segments for analytics, 02:00 UTC.</summary>
     public const string EventLogExport = "0 0 2 * * *";
 
+    /// <summary>Pull of ERP deltas, every 5 minutes.</summary>
+    public const string ErpPull = "0 */5 * * * *";
+
     /// <summary>Name and schedule of every job, as the local host registers them.</summary>
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["ExportEventLog"] = EventLogExport,
+        ["PullErpDeltas"] = ErpPull,
     };
 }
