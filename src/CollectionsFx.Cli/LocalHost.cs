@@ -30,6 +30,8 @@ public static class LocalHost
 
         builder.Services.AddIngestion();
         builder.Services.AddHostedService<JobScheduler>();
+        builder.Services.AddSingleton<ImportWatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ImportWatcher>());
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -173,4 +173,26 @@ public sealed class InvoiceImportTests(StackFixture stack)
         Assert.True((await imports.GetBlobClient($"{k}/2026-11.csv.report.json").ExistsAsync()).Value);
         Assert.NotNull((await Ledger.LoadAsync(k + "2")).Invoice("D3"));
     }
+
+    [Fact]
+    public async Task Local_host_imports_a_dropped_csv_once_and_reports_a_missing_mapping()
+    {
+        var k = NewKey();
+        var imports = stack.Services.GetRequiredService<StorageLayout>().Imports;
+        await imports.GetBlobClient($"{k}/mapping.json").UploadAsync(BinaryData.FromString(Mapping));
+        await imports.GetBlobClient($"{k}/nov.csv").UploadAsync(BinaryData.FromString(Extract(k)));
+        await imports.GetBlobClient($"{k}-nomap/nov.csv").UploadAsync(BinaryData.FromString(Extract(k)));
+        var watcher = stack.Services.GetRequiredService<CollectionsFx.Cli.ImportWatcher>();
+
+        // The host's own watcher may get there first; either way the file is imported once, then never again.
+        await watcher.ScanAsync(CancellationToken.None);
+        var second = await watcher.ScanAsync(CancellationToken.None);
+
+        Assert.DoesNotContain($"{k}/nov.csv", second);
+        Assert.True((await imports.GetBlobClient($"{k}/nov.csv.report.json").ExistsAsync()).Value);
+        Assert.NotNull((await Ledger.LoadAsync(k + "1")).Invoice("D1"));
+        var failure = (await imports.GetBlobClient($"{k}-nomap/nov.csv.report.json").DownloadContentAsync()).Value.Content.ToString();
+        Assert.Contains("error", failure, StringComparison.Ordinal);
+    }
 }
+
