@@ -1,21 +1,29 @@
+using System.Net;
 using CollectionsFx.Api;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CollectionsFx.Cli;
 
 /// <summary>
-/// The local host: the Functions app's HTTP routes and handlers on Kestrel, over Azurite.
-/// Tests build it with their own configuration (free port, their Azurite, a unique storage prefix).
+/// The local host: the Functions app's HTTP routes and handlers on Kestrel, its timers (Cronos), the imports
+/// watcher (for the blob trigger) and a Durable Task worker, all over Azurite.
+/// Tests build it with their own configuration (free ports, their Azurite, a unique storage prefix).
 /// </summary>
 public static class LocalHost
 {
     /// <summary>Default address, the same as <c>func start</c>.</summary>
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
-    /// <summary>Builds the host; <paramref name="settings"/> override configuration (tests, `cfx up`).</summary>
-    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Builds the host; <paramref name="settings"/> override configuration (tests, `cfx up`), and
+    /// <paramref name="tasks"/> registers orchestrators and activities (the workflows, or a test's own).
+    /// </summary>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null, Action<DurableTaskRegistry>? tasks = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -28,14 +36,41 @@ public static class LocalHost
             builder.Configuration.AddInMemoryCollection(settings);
         }
 
+        var durable = builder.Configuration.GetSection("Durable").Get<LocalDurableOptions>() ?? new LocalDurableOptions();
+        if (durable.GrpcPort == 0)
+        {
+            durable.GrpcPort = LocalDurableTask.FreePort();
+        }
+
+        // Explicit endpoints: the API on `urls` (HTTP/1.1), the Durable sidecar on its own loopback port (HTTP/2).
+        var api = new Uri(builder.Configuration["urls"]!.Split(';')[0]);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Parse(api.Host == "localhost" ? "127.0.0.1" : api.Host), api.Port, o => o.Protocols = HttpProtocols.Http1);
+            k.Listen(IPAddress.Loopback, durable.GrpcPort, o => o.Protocols = HttpProtocols.Http2);
+        });
+
         builder.Services.AddIngestion();
         builder.Services.AddHostedService<JobScheduler>();
         builder.Services.AddSingleton<ImportWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ImportWatcher>());
+        builder.AddLocalDurableTask(builder.Configuration["Storage:ConnectionString"]!, durable, tasks ?? (_ => { }));
+        builder.Services.AddSingleton(durable);
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapCollectionsFx();
+        app.MapLocalDurableTask(durable);
         return app;
+    }
+
+    /// <summary>The address the HTTP API listens on, once the host is started (not the Durable sidecar's).</summary>
+    public static Uri ApiAddress(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var grpcPort = app.Services.GetRequiredService<LocalDurableOptions>().GrpcPort;
+        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+        return addresses.Select(a => new Uri(a)).First(u => u.Port != grpcPort);
     }
 }

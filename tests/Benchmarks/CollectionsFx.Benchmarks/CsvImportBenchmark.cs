@@ -88,6 +88,10 @@ internal static class CsvImportBenchmark
 
         public Task<Ledger> LoadAsync(string customerId, CancellationToken cancellationToken = default) => Task.FromResult(new Ledger());
 
-        public IAsyncEnumerable<LedgerEvent> ReadLogAsync(string? customerId = null, CancellationToken cancellationToken = default) => AsyncEnumerable.Empty<LedgerEvent>();
+        public async IAsyncEnumerable<LedgerEvent> ReadLogAsync(string? customerId = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await Task.CompletedTask.ConfigureAwait(false);
+            yield break;
+        }
     }
 }

@@ -7,8 +7,6 @@ using CollectionsFx.Cli;
 using CollectionsFx.Domain.Ledger;
 using CollectionsFx.Storage;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CollectionsFx.Benchmarks;
@@ -63,12 +61,12 @@ internal static class IngestBenchmark
             ["Storage:Prefix"] = "b" + Guid.NewGuid().ToString("N")[..10],
             ["Ingestion:Secrets:erp"] = Secret,
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Durable:GrpcPort"] = "0",
         });
         await app.StartAsync().ConfigureAwait(false);
         try
         {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var http = new HttpClient { BaseAddress = new Uri(address) };
+            using var http = new HttpClient { BaseAddress = LocalHost.ApiAddress(app) };
             var bodies = Enumerable.Range(0, customers).Select(c => JsonSerializer.SerializeToUtf8Bytes(new JsonArray([.. Enumerable.Range(0, batch).Select(i =>
             {
                 var inv = Invoice(c, i);

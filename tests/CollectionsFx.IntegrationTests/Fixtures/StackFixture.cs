@@ -3,8 +3,6 @@ using CollectionsFx.Api.Ingestion;
 using CollectionsFx.Cli;
 using CollectionsFx.Storage;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CollectionsFx.IntegrationTests.Fixtures;
@@ -35,10 +33,11 @@ public sealed class StackFixture : IAsyncLifetime
             ["Storage:Prefix"] = Prefix,
             [$"Ingestion:Secrets:{Source}"] = Secret,
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+            ["Durable:GrpcPort"] = "0",
+            ["Durable:TaskHub"] = "hub" + Prefix,
+        }, Durable.TestWorkflows.Register);
         await app.StartAsync().ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Client = new HttpClient { BaseAddress = new Uri(address) };
+        Client = new HttpClient { BaseAddress = LocalHost.ApiAddress(app) };
     }
 
     public async Task DisposeAsync()

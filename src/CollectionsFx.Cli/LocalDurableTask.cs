@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Sockets;
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CollectionsFx.Cli;
+
+/// <summary>Durable Task settings of the local host, section <c>Durable</c>.</summary>
+public sealed class LocalDurableOptions
+{
+    /// <summary>Task hub name (letters and digits); Durable Functions' default hub lives beside it in the same account.</summary>
+    public string TaskHub { get; set; } = "cfxhub";
+
+    /// <summary>Loopback port of the gRPC sidecar (HTTP/2); 0 picks a free one.</summary>
+    public int GrpcPort { get; set; } = 7072;
+}
+
+/// <summary>
+/// Durable Task in the local host, on the same storage backend Durable Functions uses: an
+/// <see cref="AzureStorageOrchestrationService"/> over Azurite, exposed through <see cref="TaskHubGrpcServer"/>
+/// (the sidecar) on a loopback HTTP/2 port, with the standard gRPC worker and client talking to it. The same
+/// orchestrator and activity classes the Functions app registers run here.
+/// </summary>
+public static class LocalDurableTask
+{
+    /// <summary>Adds the sidecar, the worker with <paramref name="tasks"/>, and a <see cref="DurableTaskClient"/>.</summary>
+    public static void AddLocalDurableTask(this WebApplicationBuilder builder, string storageConnectionString, LocalDurableOptions options, Action<DurableTaskRegistry> tasks)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        {
+            StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
+            TaskHubName = options.TaskHub,
+        });
+
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton<IOrchestrationService>(service);
+        builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
+        builder.Services.AddSingleton<TaskHubGrpcServer>();
+
+        // Registered before the worker so the hub's queues and tables exist when it connects.
+        builder.Services.AddHostedService(_ => new TaskHubInitializer(service));
+        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{options.GrpcPort}");
+        builder.Services.AddDurableTaskWorker(b =>
+        {
+            b.AddTasks(tasks);
+            b.UseGrpc(channel);
+        });
+        builder.Services.AddDurableTaskClient(b => b.UseGrpc(channel));
+    }
+
+    /// <summary>Serves the sidecar only on its own port.</summary>
+    public static void MapLocalDurableTask(this IEndpointRouteBuilder app, LocalDurableOptions options) =>
+        app.MapGrpcService<TaskHubGrpcServer>().RequireHost($"*:{options.GrpcPort}");
+
+    /// <summary>A free loopback port.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class TaskHubInitializer(AzureStorageOrchestrationService service) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => service.CreateIfNotExistsAsync();
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
