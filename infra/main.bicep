@@ -30,6 +30,9 @@ param erpWebhookSecret string
 @secure()
 param crmWebhookSecret string
 
+@description('NCRONTAB schedule (with seconds) of the ERP pull timer.')
+param erpPullSchedule string = '0 */5 * * * *'
+
 @description('Days Log Analytics keeps logs.')
 @minValue(30)
 param logRetentionDays int = 30
@@ -69,6 +72,7 @@ module functionApp 'modules/functionapp.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     erpWebhookSecret: erpWebhookSecret
     crmWebhookSecret: crmWebhookSecret
+    erpPullSchedule: erpPullSchedule
   }
 }
 

@@ -23,6 +23,9 @@ param maximumInstanceCount int
 @description('Memory per instance in MB.')
 param instanceMemoryMB int
 
+@description('NCRONTAB schedule (with seconds) of the ERP pull.')
+param erpPullSchedule string
+
 @description('ERP webhook secret.')
 @secure()
 param erpWebhookSecret string
@@ -77,6 +80,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
           value: 'Authorization=AAD'
+        }
+        {
+          name: 'ErpPullSchedule'
+          value: erpPullSchedule
         }
         {
           name: 'Ingestion__Secrets__erp'

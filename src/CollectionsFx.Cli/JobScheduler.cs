@@ -1,5 +1,6 @@
 using CollectionsFx.Api.Jobs;
 using Cronos;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace CollectionsFx.Cli;
 /// The local host's timers: runs each job of <see cref="Schedules"/> on its Cronos schedule, one run at a time
 /// per job, as the Functions timer triggers do in Azure. A failed run is logged and retried at the next tick.
 /// </summary>
-public sealed partial class JobScheduler(IServiceProvider services, TimeProvider time, ILogger<JobScheduler> logger) : BackgroundService
+public sealed partial class JobScheduler(IServiceProvider services, IConfiguration configuration, TimeProvider time, ILogger<JobScheduler> logger) : BackgroundService
 {
     /// <summary>Job name to what it runs; must cover <see cref="Schedules.All"/>.</summary>
     public static readonly IReadOnlyDictionary<string, Func<IServiceProvider, CancellationToken, Task>> Jobs =
@@ -22,7 +23,7 @@ public sealed partial class JobScheduler(IServiceProvider services, TimeProvider
 
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Schedules.All.Select(job => RunAsync(job.Key, CronExpression.Parse(job.Value, CronFormat.IncludeSeconds), stoppingToken)));
+        Task.WhenAll(Schedules.All.Select(job => RunAsync(job.Key, CronExpression.Parse(Schedules.Resolve(job.Value, name => configuration[name]), CronFormat.IncludeSeconds), stoppingToken)));
 
     private async Task RunAsync(string name, CronExpression schedule, CancellationToken ct)
     {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace CollectionsFx.Cli;
 
@@ -50,6 +51,8 @@ public static class LocalHost
             k.Listen(IPAddress.Loopback, durable.GrpcPort, o => o.Protocols = HttpProtocols.Http2);
         });
 
+        // Kestrel stops first and would wait the default 30 s for the worker's own open gRPC stream to the sidecar.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddIngestion();
         builder.Services.AddHostedService<JobScheduler>();
         builder.Services.AddSingleton<ImportWatcher>();

@@ -10,8 +10,30 @@ public static class Schedules
     /// <summary>Nightly export of the event log into blob segments for analytics, 02:00 UTC.</summary>
     public const string EventLogExport = "0 0 2 * * *";
 
-    /// <summary>Pull of ERP deltas, every 5 minutes.</summary>
-    public const string ErpPull = "0 */5 * * * *";
+    /// <summary>Pull of ERP deltas: the app setting <c>ErpPullSchedule</c> (every 5 minutes by default, see <see cref="Defaults"/>).</summary>
+    public const string ErpPull = "%ErpPullSchedule%";
+
+    /// <summary>Values of the app settings that schedules name, when configuration has none.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["ErpPullSchedule"] = "0 */5 * * * *",
+    };
+
+    /// <summary>The NCRONTAB expression of a schedule: itself, or for <c>%Setting%</c> the setting's value or its default.</summary>
+    public static string Resolve(string schedule, Func<string, string?> setting)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentNullException.ThrowIfNull(setting);
+        if (schedule.Length < 3 || schedule[0] != '%' || schedule[^1] != '%')
+        {
+            return schedule;
+        }
+
+        var name = schedule[1..^1];
+        return setting(name) is { Length: > 0 } value ? value
+            : Defaults.TryGetValue(name, out var fallback) ? fallback
+            : throw new InvalidOperationException($"Schedule setting '{name}' is not set.");
+    }
 
     /// <summary>Name and schedule of every job, as the local host registers them.</summary>
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>(StringComparer.Ordinal)

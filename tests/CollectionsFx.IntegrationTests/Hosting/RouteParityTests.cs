@@ -65,5 +65,20 @@ public sealed class RouteParityTests(StackFixture stack)
         Assert.Equal(functions, new SortedDictionary<string, string>(CollectionsFx.Api.Jobs.Schedules.All.ToDictionary(), StringComparer.Ordinal));
         Assert.Equal(functions.Keys, CollectionsFx.Cli.JobScheduler.Jobs.Keys.Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void Functions_blob_trigger_and_local_import_watcher_watch_the_same_container()
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(MetadataPath()));
+        var paths = metadata.RootElement.EnumerateArray()
+            .SelectMany(f => f.GetProperty("bindings").EnumerateArray())
+            .Where(b => b.GetProperty("type").GetString() == "blobTrigger")
+            .Select(b => b.GetProperty("path").GetString())
+            .ToList();
+
+        var watched = stack.Services.GetRequiredService<CollectionsFx.Storage.StorageLayout>().Imports.Name;
+        Assert.Equal([$"{watched}/{{name}}"], paths);
+        Assert.NotNull(stack.Services.GetRequiredService<CollectionsFx.Cli.ImportWatcher>());
+    }
 }
 
