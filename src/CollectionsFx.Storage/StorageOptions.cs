@@ -19,6 +19,10 @@ public sealed class StorageOptions
     /// <summary>Prefix for table and container names, so several tenants or test runs can share one account.</summary>
     public string Prefix { get; set; } = "cfx";
 
+    /// <summary>True for a prefix that keeps every table and container name valid.</summary>
+    public static bool IsValidPrefix(string? prefix) =>
+        prefix is { Length: > 0 and <= 20 } && char.IsAsciiLetter(prefix[0]) && prefix.All(char.IsAsciiLetterOrDigit);
+
     internal TableServiceClient CreateTableService(TableClientOptions? options = null) =>
         ConnectionString is { Length: > 0 } cs
             ? new TableServiceClient(cs, options)

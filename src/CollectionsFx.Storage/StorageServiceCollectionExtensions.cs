@@ -15,6 +15,7 @@ public static class StorageServiceCollectionExtensions
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
             .Validate(o => !string.IsNullOrEmpty(o.ConnectionString) || !string.IsNullOrEmpty(o.AccountName), "Set Storage:ConnectionString or Storage:AccountName.")
+            .Validate(o => StorageOptions.IsValidPrefix(o.Prefix), "Storage:Prefix must be 1 to 20 letters or digits, starting with a letter (table names allow nothing else).")
             .ValidateOnStart();
         services.AddSingleton(sp => StorageLayout.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton<ILedgerStore>(sp => new TableLedgerStore(sp.GetRequiredService<StorageLayout>().Ledger, sp.GetRequiredService<TimeProvider>()));

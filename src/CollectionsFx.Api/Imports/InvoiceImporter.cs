@@ -7,6 +7,13 @@ using nietras.SeparatedValues;
 
 namespace CollectionsFx.Api.Imports;
 
+/// <summary>Dead letters of extract rows: their payload is CSV (header and bad lines), not a CloudEvent.</summary>
+public static class CsvDeadLetter
+{
+    /// <summary>The <see cref="DeadLetter.EventType"/> of such letters.</summary>
+    public const string MediaType = "text/csv";
+}
+
 /// <summary>Where an import comes from and the version its rows carry when no column says.</summary>
 public sealed record ImportSource(string Name, DateTimeOffset AsOf);
 
@@ -96,7 +103,7 @@ public sealed class InvoiceImporter(ILedgerStore ledger, IDeadLetterStore deadLe
             var id = string.Create(CultureInfo.InvariantCulture, $"{source.AsOf:yyyyMMdd}-{Guid.NewGuid():N}");
             var payload = string.Join('\n', [string.Join(',', columns.Select(Quote)), .. badLines]);
             var fieldErrors = errors.Select(e => new FieldError(string.Create(CultureInfo.InvariantCulture, $"line {e.Line}: {e.Field}"), e.Message)).ToList();
-            await deadLetters.AddAsync(new DeadLetter(id, "csv:" + source.Name, source.AsOf, $"Invalid rows in {source.Name}", fieldErrors, null, "text/csv", payload), ct).ConfigureAwait(false);
+            await deadLetters.AddAsync(new DeadLetter(id, "csv:" + source.Name, source.AsOf, $"Invalid rows in {source.Name}", fieldErrors, null, CsvDeadLetter.MediaType, payload), ct).ConfigureAwait(false);
             totals.DeadLetters.Add(id);
             totals.Errors.AddRange(errors.Take(MaxReportedErrors - totals.Errors.Count));
             badLines.Clear();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CollectionsFx.Api.Http;
+using CollectionsFx.Api.Imports;
 using CollectionsFx.Storage.Blobs;
 using Microsoft.AspNetCore.Http;
 
@@ -28,6 +29,12 @@ public sealed class DeadLetterHandler(IDeadLetterStore store, IngestionService i
         if (letter is null)
         {
             return Problems.Field(StatusCodes.Status404NotFound, "Unknown dead letter", "id", $"no pending dead letter '{id}'");
+        }
+
+        if (letter.EventType == CsvDeadLetter.MediaType)
+        {
+            return Problems.Field(StatusCodes.Status409Conflict, "Not replayable here", "id",
+                "rows of an extract are replayed by importing the corrected file again (same file: nothing doubles; see the letter's errors for the lines)");
         }
 
         using var reader = new StreamReader(request.Body);

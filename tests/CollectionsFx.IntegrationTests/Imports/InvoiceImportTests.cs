@@ -105,6 +105,8 @@ public sealed class InvoiceImportTests(StackFixture stack)
         Assert.Equal(7, letter.Payload.Split('\n').Length);
         Assert.Contains("line 9: currency (column 'Curr')", letter.Errors.Select(e => e.Field));
         Assert.NotNull((await Ledger.LoadAsync(k + "1")).Invoice("D4"));
+        var replay = await stack.Client.PostAsync(new Uri($"/api/deadletters/{letter.Id}/replay", UriKind.Relative), new StringContent(""));
+        await replay.AssertProblemAsync(409, "id");
     }
 
     [Fact]
