@@ -80,5 +80,15 @@ public sealed class RouteParityTests(StackFixture stack)
         Assert.Equal([$"{watched}/{{name}}"], paths);
         Assert.NotNull(stack.Services.GetRequiredService<CollectionsFx.Cli.ImportWatcher>());
     }
+
+    [Fact]
+    public void Host_json_uses_the_same_route_prefix_and_task_hub_as_the_local_host()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(RepoPaths.Combine("host.json")));
+        var extensions = host.RootElement.GetProperty("extensions");
+
+        Assert.Equal(CollectionsFx.Api.Routes.Prefix, extensions.GetProperty("http").GetProperty("routePrefix").GetString());
+        Assert.Equal(new CollectionsFx.Cli.LocalDurableOptions().TaskHub, extensions.GetProperty("durableTask").GetProperty("hubName").GetString());
+    }
 }
 

@@ -134,31 +134,37 @@ public sealed class WebhookTests(StackFixture stack)
     }
 
     [Fact]
-    public async Task Signature_over_a_different_body_is_401()
+    public async Task Signature_over_a_different_body_is_401_and_nothing_is_applied()
     {
-        var body = Events.Single(EventTypes.Invoice, Events.Invoice("INV-T", NewId("C")));
+        var customer = NewId("C");
+        var body = Events.Single(EventTypes.Invoice, Events.Invoice("INV-T", customer));
         var signature = WebhookSignature.Sign(StackFixture.Secret, DateTimeOffset.UtcNow, Encoding.UTF8.GetBytes(body + " "));
 
         await (await stack.PostAsync(body, signature: signature)).AssertProblemAsync(401, WebhookSignature.Header);
+        Assert.Empty(await LogAsync(customer));
     }
 
     [Fact]
-    public async Task Unknown_source_is_401()
+    public async Task Unknown_source_is_401_and_nothing_is_applied()
     {
-        var body = Events.Single(EventTypes.Invoice, Events.Invoice("INV-U", NewId("C")));
+        var customer = NewId("C");
+        var body = Events.Single(EventTypes.Invoice, Events.Invoice("INV-U", customer));
 
         await (await stack.PostAsync(body, source: "nobody")).AssertProblemAsync(401, "source");
+        Assert.Empty(await LogAsync(customer));
     }
 
     [Theory]
     [InlineData("application/json")]
     [InlineData("text/plain")]
     [InlineData("application/xml")]
-    public async Task Unsupported_media_type_is_415(string contentType)
+    public async Task Unsupported_media_type_is_415_and_nothing_is_applied(string contentType)
     {
-        var body = Events.Single(EventTypes.Invoice, Events.Invoice("INV-M", NewId("C")));
+        var customer = NewId("C");
+        var body = Events.Single(EventTypes.Invoice, Events.Invoice("INV-M", customer));
 
         await (await stack.PostAsync(body, contentType)).AssertProblemAsync(415, "Content-Type");
+        Assert.Empty(await LogAsync(customer));
     }
 
     [Fact]
