@@ -6,5 +6,5 @@ using Microsoft.Extensions.Hosting;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<ExceptionProblemMiddleware>();
-builder.Services.AddIngestion();
+builder.Services.AddCollectionsFx();
 builder.Build().Run();

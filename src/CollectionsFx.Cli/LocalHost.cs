@@ -53,7 +53,7 @@ public static class LocalHost
 
         // Kestrel stops first and would wait the default 30 s for the worker's own open gRPC stream to the sidecar.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        builder.Services.AddIngestion();
+        builder.Services.AddCollectionsFx();
         builder.Services.AddHostedService<JobScheduler>();
         builder.Services.AddSingleton<ImportWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ImportWatcher>());
