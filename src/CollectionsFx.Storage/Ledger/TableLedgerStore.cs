@@ -24,8 +24,11 @@ namespace CollectionsFx.Storage.Ledger;
 /// earlier delivery. Transactions never span partitions: Azure rejects that, Azurite does not.
 /// See docs/adr/003-ledger-partitions.md.
 /// </summary>
-public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILedgerStore
+public sealed class TableLedgerStore(TableClient table, TimeProvider time, int maxCachedPartitions = TableLedgerStore.DefaultMaxCachedPartitions) : ILedgerStore
 {
+    /// <summary>Partitions kept in memory by default; the least recently used go first beyond that.</summary>
+    public const int DefaultMaxCachedPartitions = 5_000;
+
     private const int MaxOperations = 100;
     private const int MaxLogChars = 2_000_000; // uncompressed; Brotli brings a log row well under the 1 MiB entity limit
     private const int MaxAttempts = 20;
@@ -80,6 +83,9 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILe
             gate.Release();
         }
     }
+
+    /// <summary>How many partitions are cached now (never more than the configured maximum after a commit).</summary>
+    public int CachedPartitions => cache.Count;
 
     /// <inheritdoc />
     public async Task<LedgerModel> LoadAsync(string customerId, CancellationToken cancellationToken = default) =>
@@ -162,13 +168,30 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILe
             partition.Deliveries.UnionWith(tx.Deliveries);
         }
 
+        partition.LastUsed = time.GetTimestamp();
         cache[pk] = partition;
+        TrimCache();
         foreach (var (index, outcome) in tx.Items)
         {
             outcomes[index] = outcome;
         }
 
         tx.Clear();
+    }
+
+    // Evicts the least recently used tenth once the cache is over its size; an evicted partition is simply
+    // reloaded from storage on its next commit.
+    private void TrimCache()
+    {
+        if (cache.Count <= maxCachedPartitions)
+        {
+            return;
+        }
+
+        foreach (var old in cache.OrderBy(kv => kv.Value.LastUsed).Take(cache.Count - maxCachedPartitions + (maxCachedPartitions / 10)).ToList())
+        {
+            cache.TryRemove(old);
+        }
     }
 
     private async Task<Partition> LoadPartitionAsync(string pk, CancellationToken ct)
@@ -277,5 +300,7 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time) : ILe
         public HashSet<string> Deliveries { get; } = new(StringComparer.Ordinal);
 
         public long Sequence { get; set; }
+
+        public long LastUsed { get; set; }
     }
 }

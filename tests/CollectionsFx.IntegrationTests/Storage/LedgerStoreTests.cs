@@ -169,6 +169,24 @@ public sealed partial class LedgerStoreTests(StackFixture stack)
         Assert.Equal(250, (await new TableLedgerStore(layout.Ledger, TimeProvider.System).LoadAsync("C")).Invoices().Count());
     }
 
+    [Fact]
+    public async Task Cache_keeps_at_most_its_size_and_an_evicted_partition_is_reloaded_correctly()
+    {
+        var (layout, _) = await NewLayoutAsync();
+        var store = new TableLedgerStore(layout.Ledger, TimeProvider.System, maxCachedPartitions: 3);
+        for (var c = 0; c < 8; c++)
+        {
+            await store.CommitAsync($"C{c}", [new IncomingRecord(Invoice($"C{c}", "I1", 10m), $"k{c}")]);
+        }
+
+        var again = await store.CommitAsync("C0", [new IncomingRecord(Invoice("C0", "I1", 99m, 2), "k0"), new IncomingRecord(Invoice("C0", "I2", 5m), "k0b")]);
+
+        Assert.InRange(store.CachedPartitions, 1, 3);
+        Assert.Equal([CommitOutcome.Duplicate, CommitOutcome.Applied], again);
+        var ledger = await store.LoadAsync("C0");
+        Assert.Equal((10m, 5m), (ledger.Invoice("I1")!.Invoice.Amount, ledger.Invoice("I2")!.Invoice.Amount));
+    }
+
     /// <summary>Records the PartitionKeys of every entity in each $batch request.</summary>
     private sealed partial class BatchRecorder : HttpPipelineSynchronousPolicy
     {
