@@ -49,7 +49,7 @@ internal static class UpCommand
             if (!File.Exists(marker))
             {
                 await SeedAsync(app, new DemoOptions()).ConfigureAwait(false);
-                await File.WriteAllTextAsync(marker, DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                await File.WriteAllTextAsync(marker, app.Services.GetRequiredService<TimeProvider>().GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
             }
 
             PrintUrls();

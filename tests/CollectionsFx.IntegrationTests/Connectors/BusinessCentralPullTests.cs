@@ -188,12 +188,7 @@ public sealed class BusinessCentralPullTests(StackFixture stack) : IDisposable
         await pull.PullAsync(CancellationToken.None);
 
         Assert.Equal(40m, (await ledger.LoadAsync("20000")).Invoice("103004")!.OpenAmount);
-        var log = new List<LedgerEvent>();
-        await foreach (var e in ledger.ReadLogAsync("10000"))
-        {
-            log.Add(e);
-        }
-
+        var log = await ledger.ReadLogAsync("10000").CollectAsync();
         Assert.Single(log, e => e is { CaseId: "103001", Activity: Activities.CreateInvoice });
         Assert.Single(log, e => e is { CaseId: "103002", Activity: Activities.ClearInvoice });
     }
@@ -206,26 +201,12 @@ public sealed class BusinessCentralPullTests(StackFixture stack) : IDisposable
 
         await pull.PullAsync(CancellationToken.None);
 
-        var letters = new List<DeadLetter>();
-        await foreach (var d in new BlobDeadLetterStore(layout.DeadLetters).ListAsync())
-        {
-            letters.Add(d);
-        }
-
+        var letters = await new BlobDeadLetterStore(layout.DeadLetters).ListAsync().CollectAsync();
         var letter = Assert.Single(letters);
         Assert.Equal("bc:salesInvoices", letter.Source);
         Assert.Contains("103006", letter.Payload, StringComparison.Ordinal);
         Assert.Contains("dueDate", letter.Errors[0].Message, StringComparison.Ordinal);
     }
 
-    private static async Task<int> CountLogAsync(ILedgerStore ledger, string customer)
-    {
-        var n = 0;
-        await foreach (var _ in ledger.ReadLogAsync(customer))
-        {
-            n++;
-        }
-
-        return n;
-    }
+    private static async Task<int> CountLogAsync(ILedgerStore ledger, string customer) => (await ledger.ReadLogAsync(customer).CollectAsync()).Count;
 }

@@ -33,11 +33,7 @@ public sealed class EventLogSegmentsTests(StackFixture stack)
     public async Task Export_splits_into_segments_and_load_returns_every_event_in_order()
     {
         var segments = await NewSegmentsAsync(segmentEvents: 1_000);
-        var expected = new List<LedgerEvent>();
-        await foreach (var e in Synthetic(2_500))
-        {
-            expected.Add(e);
-        }
+        var expected = await Synthetic(2_500).CollectAsync();
 
         var manifest = await segments.ExportAsync(Synthetic(2_500), DateTimeOffset.UnixEpoch);
         var loaded = await segments.LoadAsync();
@@ -75,11 +71,7 @@ public sealed class EventLogSegmentsTests(StackFixture stack)
 
         var manifest = await exporter.ExportAsync(CancellationToken.None);
 
-        var log = new List<LedgerEvent>();
-        await foreach (var e in store.ReadLogAsync())
-        {
-            log.Add(e with { Record = null });
-        }
+        var log = (await store.ReadLogAsync().CollectAsync()).Select(e => e with { Record = null }).ToList();
 
         Assert.Equal(2, manifest.Events);
         Assert.Equal(log, await new EventLogSegments(layout.EventLog).LoadAsync());

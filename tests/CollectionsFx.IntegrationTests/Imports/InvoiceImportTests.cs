@@ -76,11 +76,7 @@ public sealed class InvoiceImportTests(StackFixture stack)
         Assert.Equal("Müller GmbH", ((CustomerRecord)ledger.Find(new EntityKey(EntityKind.Customer, k + "1"))!).Name);
         Assert.Equal(99.99m, (await Ledger.LoadAsync(k + "2")).Invoice("D3")!.OpenAmount);
 
-        var log = new List<LedgerEvent>();
-        await foreach (var e in Ledger.ReadLogAsync(k + "1"))
-        {
-            log.Add(e);
-        }
+        var log = await Ledger.ReadLogAsync(k + "1").CollectAsync();
 
         var d1Events = log.Where(e => e.CaseId == "D1").Select(e => (e.Activity, Date: DateOnly.FromDateTime(e.Timestamp.UtcDateTime))).ToList();
         Assert.Equal([(Activities.CreateInvoice, new DateOnly(2026, 10, 1)), (Activities.ClearInvoice, new DateOnly(2026, 11, 5))], d1Events);

@@ -19,30 +19,10 @@ public sealed class WebhookTests(StackFixture stack)
 
     private static string NewId(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
 
-    private async Task<List<LedgerEvent>> LogAsync(string customerId)
-    {
-        var log = new List<LedgerEvent>();
-        await foreach (var e in Ledger.ReadLogAsync(customerId))
-        {
-            log.Add(e);
-        }
+    private Task<List<LedgerEvent>> LogAsync(string customerId) => Ledger.ReadLogAsync(customerId).CollectAsync();
 
-        return log;
-    }
-
-    private async Task<List<DeadLetter>> DeadLettersForAsync(string needle)
-    {
-        var found = new List<DeadLetter>();
-        await foreach (var d in DeadLetters.ListAsync())
-        {
-            if (d.Payload.Contains(needle, StringComparison.Ordinal))
-            {
-                found.Add(d);
-            }
-        }
-
-        return found;
-    }
+    private async Task<List<DeadLetter>> DeadLettersForAsync(string needle) =>
+        [.. (await DeadLetters.ListAsync().CollectAsync()).Where(d => d.Payload.Contains(needle, StringComparison.Ordinal))];
 
     [Fact]
     public async Task Valid_invoice_event_is_applied_to_the_ledger_and_logged()

@@ -36,16 +36,7 @@ public sealed partial class LedgerStoreTests(StackFixture stack)
         Resource = "erp", IssueDate = new DateOnly(2026, 11, 1), DueDate = new DateOnly(2026, 12, 1), Amount = amount, Currency = "EUR",
     };
 
-    private static async Task<List<LedgerEvent>> LogAsync(ILedgerStore store, string customer)
-    {
-        var log = new List<LedgerEvent>();
-        await foreach (var e in store.ReadLogAsync(customer))
-        {
-            log.Add(e);
-        }
-
-        return log;
-    }
+    private static Task<List<LedgerEvent>> LogAsync(ILedgerStore store, string customer) => store.ReadLogAsync(customer).CollectAsync();
 
     [Fact]
     public async Task A_mixed_batch_over_many_customers_never_sends_a_transaction_spanning_partitions()
