@@ -71,9 +71,25 @@ public sealed partial class IngestionService(
             return Problems.Field(StatusCodes.Status401Unauthorized, "Invalid signature", WebhookSignature.Header, signatureError);
         }
 
+        // The raw body is kept in parallel with processing; the response waits for both, so a sender that sees
+        // success knows its request is kept, and a failure of either makes it retry (idempotent).
         var requestId = Guid.NewGuid().ToString("N");
-        await rawPayloads.SaveAsync(source, requestId, now, BinaryData.FromBytes(body), request.ContentType!, cancellationToken).ConfigureAwait(false);
+        var keepRaw = rawPayloads.SaveAsync(source, requestId, now, BinaryData.FromBytes(body), request.ContentType!, cancellationToken);
+        IResult result;
+        try
+        {
+            result = await ProcessBodyAsync(source, now, body, batch.Value, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await keepRaw.ConfigureAwait(false);
+        }
 
+        return result;
+    }
+
+    private async Task<IResult> ProcessBodyAsync(string source, DateTimeOffset now, byte[] body, bool batch, CancellationToken cancellationToken)
+    {
         JsonDocument document;
         try
         {
@@ -89,24 +105,24 @@ public sealed partial class IngestionService(
         using (document)
         {
             var root = document.RootElement;
-            if (batch.Value && root.ValueKind != JsonValueKind.Array)
+            if (batch && root.ValueKind != JsonValueKind.Array)
             {
                 return Problems.Field(StatusCodes.Status400BadRequest, "Malformed batch", "body", "a batch must be a JSON array of CloudEvents");
             }
 
-            if (!batch.Value && root.ValueKind != JsonValueKind.Object)
+            if (!batch && root.ValueKind != JsonValueKind.Object)
             {
                 return Problems.Field(StatusCodes.Status400BadRequest, "Malformed event", "body", "must be one CloudEvent as a JSON object");
             }
 
-            if (batch.Value && root.GetArrayLength() == 0)
+            if (batch && root.GetArrayLength() == 0)
             {
                 return Problems.Field(StatusCodes.Status400BadRequest, "Empty batch", "body", "a batch must hold at least one CloudEvent");
             }
 
-            var elements = batch.Value ? root.EnumerateArray().ToList() : [root];
+            var elements = batch ? root.EnumerateArray().ToList() : [root];
             var outcomes = await ProcessAsync(source, now, elements, cancellationToken).ConfigureAwait(false);
-            if (!batch.Value)
+            if (!batch)
             {
                 var single = outcomes[0];
                 return single.Outcome == Outcome.Rejected

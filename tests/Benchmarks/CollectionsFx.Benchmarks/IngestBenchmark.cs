@@ -20,9 +20,13 @@ internal static class IngestBenchmark
 {
     private const string Secret = "bench-secret";
 
-    public static async Task<(Sample Webhook, Sample Raw)> RunAsync(AzuriteProcess azurite, int events, int batch, int runs, int parallel)
+    /// <summary>
+    /// Runs both sides. <paramref name="distinctCustomers"/> = 0 makes every batch a customer never seen (each needs a
+    /// partition load); N > 0 sends batch b for customer b mod N, as a steady flow of deltas would (the cache is warm).
+    /// </summary>
+    public static async Task<(Sample Webhook, Sample Raw)> RunAsync(AzuriteProcess azurite, int events, int batch, int runs, int parallel, int distinctCustomers = 0)
     {
-        var customers = events / batch;
+        var customers = distinctCustomers > 0 ? distinctCustomers : events / batch;
         var webhook = new List<double>();
         var raw = new List<double>();
         for (var r = -1; r < runs; r++)
@@ -33,8 +37,8 @@ internal static class IngestBenchmark
                 // The warm-up run (r = -1) uses a tenth of the events and is not reported.
                 var n = r < 0 ? events / 10 : events;
                 var rate = ours
-                    ? await WebhookAsync(azurite, n / batch, batch, parallel).ConfigureAwait(false)
-                    : await RawAsync(azurite, n / batch, batch, parallel).ConfigureAwait(false);
+                    ? await WebhookAsync(azurite, n / batch, batch, parallel, distinctCustomers).ConfigureAwait(false)
+                    : await RawAsync(azurite, n / batch, batch, parallel, distinctCustomers).ConfigureAwait(false);
                 if (r >= 0)
                 {
                     (ours ? webhook : raw).Add(rate);
@@ -42,17 +46,19 @@ internal static class IngestBenchmark
             }
         }
 
-        Console.WriteLine($"  {customers} customers x {batch} invoices, {parallel} concurrent senders");
+        Console.WriteLine($"  {events} invoice events for {customers} customers, batches of {batch} (one customer each), {parallel} concurrent senders");
         return (new Sample("webhook ingestion", "events/s", webhook), new Sample("raw Table batch inserts", "entities/s", raw));
     }
 
+    private static int CustomerOf(int batchIndex, int distinct) => distinct > 0 ? batchIndex % distinct : batchIndex;
+
     private static InvoiceRecord Invoice(int customer, int i) => new()
     {
-        Id = $"INV-{customer:D5}-{i:D4}", CustomerId = $"C{customer:D5}", Version = 1, ChangedAt = DateTimeOffset.UnixEpoch, Resource = "bench",
+        Id = $"INV-{i:D8}", CustomerId = $"C{customer:D5}", Version = 1, ChangedAt = DateTimeOffset.UnixEpoch, Resource = "bench",
         IssueDate = new DateOnly(2026, 10, 1), DueDate = new DateOnly(2026, 10, 31), Amount = 100m + i, Currency = "EUR",
     };
 
-    private static async Task<double> WebhookAsync(AzuriteProcess azurite, int customers, int batch, int parallel)
+    private static async Task<double> WebhookAsync(AzuriteProcess azurite, int batches, int batch, int parallel, int distinct)
     {
         var app = LocalHost.Build([], new Dictionary<string, string?>
         {
@@ -67,9 +73,9 @@ internal static class IngestBenchmark
         try
         {
             using var http = new HttpClient { BaseAddress = LocalHost.ApiAddress(app) };
-            var bodies = Enumerable.Range(0, customers).Select(c => JsonSerializer.SerializeToUtf8Bytes(new JsonArray([.. Enumerable.Range(0, batch).Select(i =>
+            var bodies = Enumerable.Range(0, batches).Select(b => JsonSerializer.SerializeToUtf8Bytes(new JsonArray([.. Enumerable.Range(0, batch).Select(i =>
             {
-                var inv = Invoice(c, i);
+                var inv = Invoice(CustomerOf(b, distinct), (b * batch) + i);
                 return (JsonNode)new JsonObject
                 {
                     ["specversion"] = "1.0", ["id"] = inv.Id, ["source"] = "urn:bench", ["type"] = EventTypes.Invoice, ["time"] = "2026-10-01T09:00:00Z",
@@ -94,7 +100,7 @@ internal static class IngestBenchmark
                     throw new InvalidOperationException($"Batch not fully accepted: {(int)response.StatusCode} {result[..Math.Min(300, result.Length)]}");
                 }
             }).ConfigureAwait(false);
-            return customers * batch / watch.Elapsed.TotalSeconds;
+            return batches * batch / watch.Elapsed.TotalSeconds;
         }
         finally
         {
@@ -103,13 +109,13 @@ internal static class IngestBenchmark
         }
     }
 
-    private static async Task<double> RawAsync(AzuriteProcess azurite, int customers, int batch, int parallel)
+    private static async Task<double> RawAsync(AzuriteProcess azurite, int batches, int batch, int parallel, int distinct)
     {
         var layout = StorageLayout.Create(new StorageOptions { ConnectionString = azurite.ConnectionString, Prefix = "r" + Guid.NewGuid().ToString("N")[..10] });
         await layout.Ledger.CreateIfNotExistsAsync().ConfigureAwait(false);
-        var batches = Enumerable.Range(0, customers).Select(c => Enumerable.Range(0, batch).Select(i =>
+        var transactions = Enumerable.Range(0, batches).Select(b => Enumerable.Range(0, batch).Select(i =>
         {
-            var inv = Invoice(c, i);
+            var inv = Invoice(CustomerOf(b, distinct), (b * batch) + i);
             var entity = new TableEntity(inv.CustomerId, "r|Invoice|" + inv.Id)
             {
                 ["Kind"] = "Invoice", ["Version"] = inv.Version, ["JsonParts"] = 1, ["Json0"] = JsonSerializer.Serialize<LedgerRecord>(inv, LedgerJson.Options),
@@ -118,8 +124,8 @@ internal static class IngestBenchmark
         }).ToList()).ToList();
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (actions, ct) =>
+        await Parallel.ForEachAsync(transactions, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (actions, ct) =>
             await layout.Ledger.SubmitTransactionAsync(actions, ct).ConfigureAwait(false)).ConfigureAwait(false);
-        return customers * batch / watch.Elapsed.TotalSeconds;
+        return batches * batch / watch.Elapsed.TotalSeconds;
     }
 }
