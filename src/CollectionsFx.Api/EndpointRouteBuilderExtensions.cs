@@ -1,4 +1,6 @@
+using CollectionsFx.Api.Diagnostics;
 using CollectionsFx.Api.Ingestion;
+using Microsoft.DurableTask.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -18,6 +20,8 @@ public static class EndpointRouteBuilderExtensions
         api.MapGet(Routes.Schema, (string type) => SchemaCatalog.Get(type)).WithName("GetSchema");
         api.MapGet(Routes.DeadLetters, (DeadLetterHandler h, CancellationToken ct) => h.ListAsync(ct)).WithName("ListDeadLetters");
         api.MapPost(Routes.DeadLetterReplay, (HttpRequest req, string id, DeadLetterHandler h, CancellationToken ct) => h.ReplayAsync(req, id, ct)).WithName("ReplayDeadLetter");
+        api.MapPost(Routes.DurableHealthCheck, (HttpRequest req, DurableTaskClient client, CancellationToken ct) => DurableHealthCheckHandler.StartAsync(req, client, ct)).WithName("StartDurableHealthCheck");
+        api.MapGet(Routes.DurableHealthCheckStatus, (string id, DurableTaskClient client, CancellationToken ct) => DurableHealthCheckHandler.GetAsync(id, client, ct)).WithName("GetDurableHealthCheck");
         api.MapGet(Routes.Health, () => Results.Json(new { status = "ok" })).WithName("Health");
         return app;
     }

@@ -24,6 +24,12 @@ public static class Routes
     /// <summary>Replays one dead letter, optionally with a corrected event (POST).</summary>
     public const string DeadLetterReplay = "deadletters/{id}/replay";
 
+    /// <summary>Starts a health check of the Durable backend (POST).</summary>
+    public const string DurableHealthCheck = "diagnostics/durable";
+
+    /// <summary>Status of one Durable health check (GET).</summary>
+    public const string DurableHealthCheckStatus = "diagnostics/durable/{id}";
+
     /// <summary>Liveness (GET).</summary>
     public const string Health = "health";
 }

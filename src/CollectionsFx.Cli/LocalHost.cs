@@ -3,6 +3,7 @@ using CollectionsFx.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using CollectionsFx.Workflows;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,7 +58,11 @@ public static class LocalHost
         builder.Services.AddHostedService<JobScheduler>();
         builder.Services.AddSingleton<ImportWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ImportWatcher>());
-        builder.AddLocalDurableTask(builder.Configuration["Storage:ConnectionString"]!, durable, tasks ?? (_ => { }));
+        builder.AddLocalDurableTask(builder.Configuration["Storage:ConnectionString"]!, durable, registry =>
+        {
+            registry.AddCollectionsWorkflows();
+            tasks?.Invoke(registry);
+        });
         builder.Services.AddSingleton(durable);
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -1,0 +1,17 @@
+using CollectionsFx.Workflows.Diagnostics;
+using Microsoft.DurableTask;
+
+namespace CollectionsFx.Workflows;
+
+/// <summary>Every orchestrator and activity of CollectionsFx, registered the same way by both faces.</summary>
+public static class WorkflowRegistry
+{
+    /// <summary>Adds all workflows to <paramref name="registry"/>.</summary>
+    public static DurableTaskRegistry AddCollectionsWorkflows(this DurableTaskRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        registry.AddOrchestrator<DurableHealthCheck>();
+        registry.AddActivity<EchoHealthToken>();
+        return registry;
+    }
+}
