@@ -16,12 +16,15 @@ public static class DurableHealthCheckHandler
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(client);
+        // Read the body whatever its framing (a chunked request has no Content-Length); empty means defaults.
+        using var reader = new StreamReader(request.Body);
+        var text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         var input = new HealthCheckInput(Guid.NewGuid().ToString("N"), 1_000);
-        if (request.ContentLength is > 0)
+        if (!string.IsNullOrWhiteSpace(text))
         {
             try
             {
-                input = await JsonSerializer.DeserializeAsync<HealthCheckInput>(request.Body, IngestionJson.Options, cancellationToken).ConfigureAwait(false) ?? input;
+                input = JsonSerializer.Deserialize<HealthCheckInput>(text, IngestionJson.Options) ?? input;
             }
             catch (JsonException ex)
             {

@@ -52,4 +52,23 @@ public sealed class LocalDurableTaskTests(StackFixture stack)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         Assert.Contains((await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token)).ReadOutputAs<string>(), new[] { "hello once", "hello twice" });
     }
+
+    [Theory]
+    [InlineData("{", 400, "body")]
+    [InlineData("""{"token":"","delayMilliseconds":10}""", 422, "delayMilliseconds")]
+    [InlineData("""{"token":"t","delayMilliseconds":600000}""", 422, "delayMilliseconds")]
+    public async Task Bad_health_check_request_is_refused_with_problem_details(string body, int status, string field)
+    {
+        var response = await stack.Client.PostAsync(new Uri("/api/diagnostics/durable", UriKind.Relative), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        await response.AssertProblemAsync(status, field);
+    }
+
+    [Fact]
+    public async Task Unknown_health_check_is_404()
+    {
+        await (await stack.Client.GetAsync(new Uri("/api/diagnostics/durable/healthcheck-nope", UriKind.Relative))).AssertProblemAsync(404, "id");
+        await (await stack.Client.GetAsync(new Uri("/api/diagnostics/durable/dunning-1", UriKind.Relative))).AssertProblemAsync(404, "id");
+    }
 }
+
