@@ -35,7 +35,6 @@ public sealed class InvoiceImporter(ILedgerStore ledger, IDeadLetterStore deadLe
     public const int ChunkRows = 25_000;
 
     private const int MaxReportedErrors = 1_000;
-    private const int Parallelism = 4;
 
     /// <summary>Imports <paramref name="csv"/>; <paramref name="progress"/> receives bytes read so far.</summary>
     public async Task<ImportReport> ImportAsync(Stream csv, ImportMapping mapping, ImportSource source, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
@@ -90,11 +89,7 @@ public sealed class InvoiceImporter(ILedgerStore ledger, IDeadLetterStore deadLe
     {
         if (records.Count > 0)
         {
-            await Parallel.ForEachAsync(records.GroupBy(r => r.CustomerId, StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (group, token) =>
-            {
-                var outcomes = await ledger.CommitAsync(group.Key, [.. group.Select(r => new IncomingRecord(r))], token).ConfigureAwait(false);
-                totals.Count(outcomes);
-            }).ConfigureAwait(false);
+            totals.Count(await ledger.CommitByCustomerAsync([.. records.Select(r => new IncomingRecord(r))], ct).ConfigureAwait(false));
             records.Clear();
         }
 
@@ -115,24 +110,20 @@ public sealed class InvoiceImporter(ILedgerStore ledger, IDeadLetterStore deadLe
 
     private sealed class Totals
     {
-        private long applied;
-        private long unchanged;
-        private long stale;
-
         public long Rows { get; set; }
         public long Imported { get; set; }
         public long Rejected { get; set; }
-        public long Applied => applied;
-        public long Unchanged => unchanged;
-        public long Stale => stale;
+        public long Applied { get; private set; }
+        public long Unchanged { get; private set; }
+        public long Stale { get; private set; }
         public List<RowError> Errors { get; } = [];
         public List<string> DeadLetters { get; } = [];
 
         public void Count(IReadOnlyList<CommitOutcome> outcomes)
         {
-            Interlocked.Add(ref applied, outcomes.Count(o => o == CommitOutcome.Applied));
-            Interlocked.Add(ref unchanged, outcomes.Count(o => o == CommitOutcome.Unchanged));
-            Interlocked.Add(ref stale, outcomes.Count(o => o == CommitOutcome.Stale));
+            Applied += outcomes.Count(o => o == CommitOutcome.Applied);
+            Unchanged += outcomes.Count(o => o == CommitOutcome.Unchanged);
+            Stale += outcomes.Count(o => o == CommitOutcome.Stale);
         }
     }
 }

@@ -29,8 +29,6 @@ public sealed partial class IngestionService(
     /// <summary>Media type of a batch of CloudEvents.</summary>
     public const string BatchMediaType = "application/cloudevents-batch+json";
 
-    private const int CustomerParallelism = 4;
-
     /// <summary>Handles <c>POST /api/ingest/{source}</c>.</summary>
     public async Task<IResult> IngestAsync(HttpRequest request, string source, CancellationToken cancellationToken)
     {
@@ -167,18 +165,11 @@ public sealed partial class IngestionService(
             }
         }
 
-        await Parallel.ForEachAsync(
-            valid.GroupBy(v => v.Item.Record.CustomerId, StringComparer.Ordinal),
-            new ParallelOptions { MaxDegreeOfParallelism = CustomerParallelism, CancellationToken = cancellationToken },
-            async (group, ct) =>
-            {
-                var items = group.ToList();
-                var committed = await ledger.CommitAsync(group.Key, [.. items.Select(v => v.Item)], ct).ConfigureAwait(false);
-                for (var k = 0; k < items.Count; k++)
-                {
-                    outcomes[items[k].Index] = outcomes[items[k].Index] with { Outcome = (Outcome)committed[k] };
-                }
-            }).ConfigureAwait(false);
+        var committed = await ledger.CommitByCustomerAsync([.. valid.Select(v => v.Item)], cancellationToken).ConfigureAwait(false);
+        for (var k = 0; k < valid.Count; k++)
+        {
+            outcomes[valid[k].Index] = outcomes[valid[k].Index] with { Outcome = (Outcome)committed[k] };
+        }
 
         Log.Ingested(logger, source, elements.Count, valid.Count);
         return outcomes;

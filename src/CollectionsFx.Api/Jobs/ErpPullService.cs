@@ -82,11 +82,7 @@ public sealed partial class ErpPullService(
                 items.AddRange(records.Select(r => new IncomingRecord(r, $"{name}:{set}:{r.Key}:{r.Version.ToString(CultureInfo.InvariantCulture)}")));
             }
 
-            foreach (var customer in items.GroupBy(i => i.Record.CustomerId, StringComparer.Ordinal))
-            {
-                var outcomes = await ledger.CommitAsync(customer.Key, [.. customer], ct).ConfigureAwait(false);
-                applied += outcomes.Count(o => o == CommitOutcome.Applied);
-            }
+            applied += (await ledger.CommitByCustomerAsync(items, ct).ConfigureAwait(false)).Count(o => o == CommitOutcome.Applied);
 
             if (page.Values.Select(BusinessCentralMapper.Changed).Max() is { } watermark)
             {
