@@ -156,7 +156,7 @@ public static class EventTypes
     {
         var opened = f.RequiredDate("openedOn");
         DateOnly? resolvedOn = resolved ? f.RequiredDate("resolvedOn") : null;
-        DisputeOutcome? outcome = resolved ? f.OptionalEnum<DisputeOutcome>("outcome") ?? RequiredOutcome(f) : null;
+        DisputeOutcome? outcome = resolved ? f.RequiredEnum<DisputeOutcome>("outcome") : null;
         if (resolvedOn is { } r && opened != default && r != default && r < opened)
         {
             f.Fail("resolvedOn", "must not be before openedOn");
@@ -171,16 +171,6 @@ public static class EventTypes
             Resolved = resolvedOn,
             Outcome = outcome,
         };
-    }
-
-    private static DisputeOutcome? RequiredOutcome(FieldReader f)
-    {
-        if (!f.Errors.Any(e => e.Field == "data.outcome"))
-        {
-            f.Fail("outcome", "is required");
-        }
-
-        return null;
     }
 
     private static PromiseRecord MapPromise(FieldReader f)
@@ -218,24 +208,12 @@ public static class EventTypes
 
     private static ContactRecord MapContact(FieldReader f)
     {
-        var occurredAt = f.OptionalInstant("occurredAt");
-        if (occurredAt is null && !f.Errors.Any(e => e.Field == "data.occurredAt"))
-        {
-            f.Fail("occurredAt", "is required");
-        }
-
-        var kind = f.OptionalEnum<ActionKind>("kind");
-        if (kind is null && !f.Errors.Any(e => e.Field == "data.kind"))
-        {
-            f.Fail("kind", "is required");
-        }
-
         return new ContactRecord
         {
             Id = f.RequiredString("actionId"), CustomerId = f.RequiredString("customerId"), Version = 0, ChangedAt = default, Resource = string.Empty,
-            ActionKind = kind ?? ActionKind.Call,
+            ActionKind = f.RequiredEnum<ActionKind>("kind"),
             InvoiceId = f.OptionalString("invoiceId"),
-            OccurredAt = occurredAt ?? default,
+            OccurredAt = f.RequiredInstant("occurredAt"),
             Automated = f.OptionalBool("automated"),
             Notes = f.OptionalString("notes", 2000),
         };

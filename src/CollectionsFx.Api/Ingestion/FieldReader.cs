@@ -73,6 +73,11 @@ internal sealed class FieldReader(JsonElement obj, string path)
         return null;
     }
 
+    public DateTimeOffset RequiredInstant(string field) => OptionalInstant(field) ?? Missing(field, default(DateTimeOffset));
+
+    public TEnum RequiredEnum<TEnum>(string field)
+        where TEnum : struct, Enum => OptionalEnum<TEnum>(field) ?? Missing(field, default(TEnum));
+
     public decimal RequiredAmount(string field, bool allowZero = true) => OptionalAmount(field, allowZero) ?? Missing(field, 0m);
 
     public decimal? OptionalAmount(string field, bool allowZero = true)
