@@ -33,7 +33,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <summary>Starts Azurite keeping its data in <paramref name="location"/> (null: in memory), on the given ports or free ones.</summary>
     public static async Task<AzuriteProcess> StartAsync(string repoRoot, string? location, (int Blob, int Queue, int Table)? ports = null)
     {
-        var (blob, queue, table) = ports ?? (FreePort(), FreePort(), FreePort());
+        var (blob, queue, table) = ports ?? (Tools.FreePort(), Tools.FreePort(), Tools.FreePort());
         var start = new ProcessStartInfo("node") { WorkingDirectory = repoRoot, RedirectStandardOutput = true, RedirectStandardError = true };
         string[] args =
         [
@@ -118,10 +118,4 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Grpc.Net.Client;
@@ -62,14 +60,6 @@ public static class LocalDurableTask
     /// <summary>Serves the sidecar only on its own port.</summary>
     public static void MapLocalDurableTask(this IEndpointRouteBuilder app, LocalDurableOptions options) =>
         app.MapGrpcService<TaskHubGrpcServer>().RequireHost($"*:{options.GrpcPort}");
-
-    /// <summary>A free loopback port.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed class TaskHubInitializer(AzureStorageOrchestrationService service) : IHostedService
     {

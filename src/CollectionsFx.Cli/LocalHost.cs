@@ -41,7 +41,7 @@ public static class LocalHost
         var durable = builder.Configuration.GetSection("Durable").Get<LocalDurableOptions>() ?? new LocalDurableOptions();
         if (durable.GrpcPort == 0)
         {
-            durable.GrpcPort = LocalDurableTask.FreePort();
+            durable.GrpcPort = Tools.FreePort();
         }
 
         // Explicit endpoints: the API on `urls` (HTTP/1.1), the Durable sidecar on its own loopback port (HTTP/2).

@@ -34,6 +34,14 @@ public static class Tools
         return process;
     }
 
+    /// <summary>A free loopback port.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public static void Stop(Process? process)
     {
         if (process is { HasExited: false })

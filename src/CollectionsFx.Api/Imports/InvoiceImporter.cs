@@ -95,7 +95,7 @@ public sealed class InvoiceImporter(ILedgerStore ledger, IDeadLetterStore deadLe
 
         if (badLines.Count > 0)
         {
-            var id = string.Create(CultureInfo.InvariantCulture, $"{source.AsOf:yyyyMMdd}-{Guid.NewGuid():N}");
+            var id = DeadLetter.NewId(source.AsOf);
             var payload = string.Join('\n', [string.Join(',', columns.Select(Quote)), .. badLines]);
             var fieldErrors = errors.Select(e => new FieldError(string.Create(CultureInfo.InvariantCulture, $"line {e.Line}: {e.Field}"), e.Message)).ToList();
             await deadLetters.AddAsync(new DeadLetter(id, "csv:" + source.Name, source.AsOf, $"Invalid rows in {source.Name}", fieldErrors, null, CsvDeadLetter.MediaType, payload), ct).ConfigureAwait(false);

@@ -197,7 +197,7 @@ public sealed partial class IngestionService(
 
     private Task<string> DeadLetterAsync(string source, DateTimeOffset at, string reason, IReadOnlyList<FieldError> errors, string? eventId, string? eventType, string payload, CancellationToken ct)
     {
-        var id = string.Create(CultureInfo.InvariantCulture, $"{at:yyyyMMdd}-{Guid.NewGuid():N}");
+        var id = DeadLetter.NewId(at);
         Log.DeadLettered(logger, id, source, reason);
         return deadLetters.AddAsync(new DeadLetter(id, source, at, reason, errors, eventId, eventType, payload), ct);
     }

@@ -72,8 +72,9 @@ public sealed partial class ErpPullService(
                 if (error is not null)
                 {
                     rejected++;
+                    var now = time.GetUtcNow();
                     await deadLetters.AddAsync(new DeadLetter(
-                        string.Create(CultureInfo.InvariantCulture, $"{time.GetUtcNow():yyyyMMdd}-{Guid.NewGuid():N}"), $"{name}:{set}", time.GetUtcNow(),
+                        DeadLetter.NewId(now), $"{name}:{set}", now,
                         "Invalid ERP record", [new FieldError(set, error)], null, set, value.GetRawText()), ct).ConfigureAwait(false);
                     continue;
                 }

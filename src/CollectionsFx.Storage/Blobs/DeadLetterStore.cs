@@ -16,7 +16,12 @@ public sealed record DeadLetter(
     IReadOnlyList<FieldError> Errors,
     string? EventId,
     string? EventType,
-    string Payload);
+    string Payload)
+{
+    /// <summary>A new dead-letter id: the day it was received, then a unique part (ids sort by day).</summary>
+    public static string NewId(DateTimeOffset receivedAt) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{receivedAt:yyyyMMdd}-{Guid.NewGuid():N}");
+}
 
 /// <summary>One field of an input and what is wrong with it.</summary>
 public sealed record FieldError(string Field, string Message);

@@ -64,7 +64,7 @@ public sealed class KillNineTests(StackFixture stack)
     [Fact]
     public async Task Orchestration_survives_kill_minus_nine_of_the_host_and_completes_in_the_next_one()
     {
-        var (apiPort, grpcPort, prefix) = (LocalDurableTask.FreePort(), LocalDurableTask.FreePort(), AzuriteFixture.NewPrefix());
+        var (apiPort, grpcPort, prefix) = (Tools.FreePort(), Tools.FreePort(), AzuriteFixture.NewPrefix());
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
         var first = StartServe(apiPort, grpcPort, prefix);
         Process? second = null;
