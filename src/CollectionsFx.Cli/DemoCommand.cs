@@ -1,4 +1,5 @@
 using System.Globalization;
+using CollectionsFx.Api.Ingestion;
 using CollectionsFx.Cli.Demo;
 using Microsoft.Extensions.Configuration;
 using Spectre.Console;
@@ -28,7 +29,7 @@ internal static class DemoCommand
         }
 
         var config = new ConfigurationBuilder().SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json").AddEnvironmentVariables().Build();
-        var secrets = config.GetSection("Ingestion:Secrets").GetChildren().ToDictionary(s => s.Key, s => s.Value!);
+        var secrets = (config.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions()).Secrets;
         var events = DemoCompany.Generate(options, DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime));
         using var http = new HttpClient { BaseAddress = new Uri(url.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(5) };
         var accepted = await new DemoSeeder(http, secrets, TimeProvider.System).SeedAsync(events).ConfigureAwait(false);

@@ -1,8 +1,9 @@
 using System.Diagnostics;
+using CollectionsFx.Api.Ingestion;
 using CollectionsFx.Cli.Demo;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace CollectionsFx.Cli;
@@ -74,7 +75,7 @@ internal static class UpCommand
     {
         var time = app.Services.GetRequiredService<TimeProvider>();
         var events = DemoCompany.Generate(options, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
-        var secrets = app.Configuration.GetSection("Ingestion:Secrets").GetChildren().ToDictionary(s => s.Key, s => s.Value!);
+        var secrets = app.Services.GetRequiredService<IOptions<IngestionOptions>>().Value.Secrets;
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First().TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(5) };
         var seeder = new DemoSeeder(http, secrets, time);
         var watch = Stopwatch.StartNew();
