@@ -86,6 +86,7 @@ public static class EventTypes
             CrmAccountId = f.OptionalString("crmAccountId"),
             DunningBlock = f.OptionalBool("dunningBlock"),
             CreditHold = f.OptionalBool("creditHold"),
+            Company = f.OptionalString("company", 100),
         };
     }
 
@@ -175,23 +176,10 @@ public static class EventTypes
 
     private static PromiseRecord MapPromise(FieldReader f)
     {
-        var invoiceIds = new List<string>();
-        var items = f.RequiredArray("invoiceIds", 200);
-        if (items.Count == 0 && !f.Errors.Any(e => e.Field == "data.invoiceIds"))
+        var invoiceIds = StringItems(f, f.RequiredArray("invoiceIds", 200), "invoiceIds");
+        if (invoiceIds.Count == 0 && !f.Errors.Any(e => e.Field.StartsWith("data.invoiceIds", StringComparison.Ordinal)))
         {
             f.Fail("invoiceIds", "must name at least one invoice");
-        }
-
-        for (var i = 0; i < items.Count; i++)
-        {
-            if (items[i].ValueKind == JsonValueKind.String && items[i].GetString() is { Length: > 0 } id)
-            {
-                invoiceIds.Add(id);
-            }
-            else
-            {
-                f.Fail($"invoiceIds[{i}]", "must be a non-empty string");
-            }
         }
 
         return new PromiseRecord
@@ -216,6 +204,26 @@ public static class EventTypes
             OccurredAt = f.RequiredInstant("occurredAt"),
             Automated = f.OptionalBool("automated"),
             Notes = f.OptionalString("notes", 2000),
+            InvoiceIds = StringItems(f, f.OptionalArray("invoiceIds", 500), "invoiceIds") is { Count: > 0 } ids ? ids : null,
+            DunningLevel = f.OptionalInt("dunningLevel", 1, 4),
         };
+    }
+
+    private static List<string> StringItems(FieldReader f, List<JsonElement> items, string field)
+    {
+        var values = new List<string>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i].ValueKind == JsonValueKind.String && items[i].GetString() is { Length: > 0 } id)
+            {
+                values.Add(id);
+            }
+            else
+            {
+                f.Fail($"{field}[{i}]", "must be a non-empty string");
+            }
+        }
+
+        return values;
     }
 }

@@ -30,7 +30,7 @@ internal static class ChangeEvents
                 Promise(old as PromiseRecord, p, events);
                 break;
             case ContactRecord c when old is null:
-                events.Add(Event(c, c.InvoiceId ?? c.CustomerId, c.InvoiceId is null ? "customer" : InvoiceObject, ContactActivity(c.ActionKind), newValue: c.Id) with { Timestamp = c.OccurredAt });
+                Contact(c, events);
                 break;
         }
     }
@@ -159,6 +159,31 @@ internal static class ChangeEvents
             }
         }
     }
+
+    private static void Contact(ContactRecord c, List<LedgerEvent> events)
+    {
+        var activity = c.DunningLevel is { } level ? DunningActivity(level) : ContactActivity(c.ActionKind);
+        var any = false;
+        foreach (var invoiceId in c.Invoices)
+        {
+            events.Add(Event(c, invoiceId, InvoiceObject, activity, newValue: c.Id) with { Timestamp = c.OccurredAt });
+            any = true;
+        }
+
+        if (!any)
+        {
+            events.Add(Event(c, c.CustomerId, "customer", activity, newValue: c.Id) with { Timestamp = c.OccurredAt });
+        }
+    }
+
+    private static string DunningActivity(int level) => level switch
+    {
+        1 => Activities.SendReminderL1,
+        2 => Activities.SendReminderL2,
+        3 => Activities.SendReminderL3,
+        4 => Activities.FinalNotice,
+        _ => throw new ArgumentOutOfRangeException(nameof(level), level, "Dunning levels are 1-3 (reminders) and 4 (final notice)."),
+    };
 
     private static string ContactActivity(ActionKind kind) => kind switch
     {

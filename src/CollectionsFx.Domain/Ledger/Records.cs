@@ -83,6 +83,9 @@ public sealed record CustomerRecord : LedgerRecord
     public bool DunningBlock { get; init; }
     public bool CreditHold { get; init; }
 
+    /// <summary>The ERP company (legal entity) the customer is booked in; null for a single-company tenant.</summary>
+    public string? Company { get; init; }
+
     /// <inheritdoc />
     public override EntityKind Kind => EntityKind.Customer;
 }
@@ -231,6 +234,26 @@ public sealed record ContactRecord : LedgerRecord
     public bool Automated { get; init; }
     public string? Notes { get; init; }
 
+    /// <summary>Further invoices the contact covers (one reminder lists all of a customer's overdue invoices).</summary>
+    public IReadOnlyList<string>? InvoiceIds { get; init; }
+
+    /// <summary>Set when the contact is a dunning notice: 1-3 for reminder levels L1-L3, 4 for the final notice.</summary>
+    public int? DunningLevel { get; init; }
+
+    /// <summary>Every invoice the contact is about: <see cref="InvoiceId"/> first, then <see cref="InvoiceIds"/>, without repeats.</summary>
+    [JsonIgnore]
+    public IEnumerable<string> Invoices =>
+        (InvoiceId is null ? [] : new[] { InvoiceId }).Concat(InvoiceIds ?? []).Distinct(StringComparer.Ordinal);
+
     /// <inheritdoc />
     public override EntityKind Kind => EntityKind.Contact;
+
+    /// <inheritdoc />
+    public bool Equals(ContactRecord? other) =>
+        other is not null && base.Equals(other) && ActionKind == other.ActionKind && InvoiceId == other.InvoiceId && OccurredAt == other.OccurredAt
+        && Automated == other.Automated && Notes == other.Notes && DunningLevel == other.DunningLevel
+        && (InvoiceIds ?? []).SequenceEqual(other.InvoiceIds ?? []);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(base.GetHashCode(), ActionKind, InvoiceId, OccurredAt, DunningLevel);
 }

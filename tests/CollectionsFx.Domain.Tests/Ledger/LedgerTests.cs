@@ -145,6 +145,30 @@ public sealed class LedgerTests
         Assert.Equal(T0.AddHours(3), e.Timestamp);
     }
 
+    [Theory]
+    [InlineData(1, Activities.SendReminderL1)]
+    [InlineData(2, Activities.SendReminderL2)]
+    [InlineData(3, Activities.SendReminderL3)]
+    [InlineData(4, Activities.FinalNotice)]
+    public void A_dunning_notice_logs_its_level_on_every_invoice_it_lists(int level, string activity)
+    {
+        var notice = Contact("N1", ActionKind.Email, "I1") with { DunningLevel = level, InvoiceIds = ["I2", "I1", "I3"], Automated = true };
+
+        var (_, log) = Apply(notice);
+
+        Assert.Equal(["I1", "I2", "I3"], log.Select(e => e.CaseId));
+        Assert.All(log, e => Assert.Equal(activity, e.Activity));
+    }
+
+    [Fact]
+    public void A_contact_without_invoices_is_logged_on_the_customer()
+    {
+        var (_, log) = Apply(Contact("A1", ActionKind.Call));
+
+        var e = Assert.Single(log);
+        Assert.Equal(("C1", "customer"), (e.CaseId, e.ObjectType));
+    }
+
     [Fact]
     public void Customer_changes_log_the_vocabulary_activities()
     {

@@ -1,0 +1,38 @@
+using CollectionsFx.Domain.Ledger;
+
+namespace CollectionsFx.Domain.Insights;
+
+/// <summary>Decides a promise's outcome from the payments on its invoices (DOMAIN.md §4).</summary>
+public static class PromiseEvaluator
+{
+    /// <summary>
+    /// The promise's state on <paramref name="today"/>: Withdrawn stays Withdrawn; Open until the promised date +
+    /// tolerance has passed; then Kept (paid at least the promised amount between the day the promise was made and
+    /// that deadline), PartiallyKept (something, less than promised) or Broken (nothing).
+    /// </summary>
+    public static PromiseState Evaluate(ArPromise promise, Func<string, ArInvoice?> invoice, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(promise);
+        ArgumentNullException.ThrowIfNull(invoice);
+        if (promise.Withdrawn)
+        {
+            return PromiseState.Withdrawn;
+        }
+
+        if (today <= promise.Deadline)
+        {
+            return PromiseState.Open;
+        }
+
+        var paid = PaidToward(promise, invoice);
+        return paid >= promise.Amount ? PromiseState.Kept : paid > 0 ? PromiseState.PartiallyKept : PromiseState.Broken;
+    }
+
+    /// <summary>What was paid on the promise's invoices from the day it was made until its deadline, in the invoices' currency.</summary>
+    public static decimal PaidToward(ArPromise promise, Func<string, ArInvoice?> invoice)
+    {
+        ArgumentNullException.ThrowIfNull(promise);
+        ArgumentNullException.ThrowIfNull(invoice);
+        return promise.InvoiceIds.Select(invoice).Sum(i => i?.PaidBetween(promise.MadeOn, promise.Deadline) ?? 0m);
+    }
+}
