@@ -35,7 +35,9 @@ public static class Xes
         }
         catch (XmlException e)
         {
-            throw new FormatException($"XES line {e.LineNumber}, position {e.LinePosition}: {e.Message}", e);
+            // Some errors (a DTD) carry no position: the reader's own is where it stopped.
+            var (line, position) = e.LineNumber > 0 ? (e.LineNumber, e.LinePosition) : (Math.Max(1, info.LineNumber), Math.Max(1, info.LinePosition));
+            throw new FormatException($"XES line {line}, position {position}: {e.Message}", e);
         }
 
         return builder;
