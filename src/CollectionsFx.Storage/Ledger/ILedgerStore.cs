@@ -21,6 +21,9 @@ public enum CommitOutcome
     Duplicate,
 }
 
+/// <summary>One committed transaction of the log: its partition, sequence number, commit time (writer's clock) and events.</summary>
+public sealed record LogTransaction(string Partition, long Sequence, DateTimeOffset CommittedAt, IReadOnlyList<LedgerEvent> Events);
+
 /// <summary>The AR ledger and its event log, partitioned by customer.</summary>
 public interface ILedgerStore
 {
@@ -32,4 +35,10 @@ public interface ILedgerStore
 
     /// <summary>The event log, in append order per customer; all customers when <paramref name="customerId"/> is null.</summary>
     IAsyncEnumerable<LedgerEvent> ReadLogAsync(string? customerId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The log's transactions of all customers, those committed at or after <paramref name="committedSince"/> when given
+    /// (by each writer's clock, so readers overlap their windows and de-duplicate by partition and sequence).
+    /// </summary>
+    IAsyncEnumerable<LogTransaction> ReadTransactionsAsync(DateTimeOffset? committedSince = null, CancellationToken cancellationToken = default);
 }

@@ -106,6 +106,20 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time, int m
         }
     }
 
+    /// <inheritdoc />
+    public async IAsyncEnumerable<LogTransaction> ReadTransactionsAsync(DateTimeOffset? committedSince = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var filter = committedSince is { } since
+            ? TableClient.CreateQueryFilter($"RowKey ge {"l|"} and RowKey lt {"l}"} and CommittedAt ge {since}")
+            : TableClient.CreateQueryFilter($"RowKey ge {"l|"} and RowKey lt {"l}"}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var events = JsonSerializer.Deserialize<LedgerEvent[]>(CompressedText.Read(row, "Events"), LedgerJson.Options)!;
+            var sequence = long.Parse(row.RowKey.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture);
+            yield return new LogTransaction(row.PartitionKey, sequence, row.GetDateTimeOffset("CommittedAt") ?? DateTimeOffset.MinValue, events);
+        }
+    }
+
     /// <summary>The stored form of a delivery key: hashed, because source URIs may be long and hold any character.</summary>
     public static string DeliveryHash(string dedupeKey) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(dedupeKey)), 0, 20);

@@ -93,5 +93,11 @@ internal static class CsvImportBenchmark
             await Task.CompletedTask.ConfigureAwait(false);
             yield break;
         }
+
+        public async IAsyncEnumerable<LogTransaction> ReadTransactionsAsync(DateTimeOffset? committedSince = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await Task.CompletedTask.ConfigureAwait(false);
+            yield break;
+        }
     }
 }

@@ -60,5 +60,8 @@ public sealed class StorageFailureTests(StackFixture stack)
         public Task<Ledger> LoadAsync(string customerId, CancellationToken cancellationToken = default) => inner.LoadAsync(customerId, cancellationToken);
 
         public IAsyncEnumerable<LedgerEvent> ReadLogAsync(string? customerId = null, CancellationToken cancellationToken = default) => inner.ReadLogAsync(customerId, cancellationToken);
+
+        public IAsyncEnumerable<LogTransaction> ReadTransactionsAsync(DateTimeOffset? committedSince = null, CancellationToken cancellationToken = default) =>
+            inner.ReadTransactionsAsync(committedSince, cancellationToken);
     }
 }
