@@ -1,5 +1,6 @@
 using CollectionsFx.Api.Imports;
 using CollectionsFx.Api.Ingestion;
+using CollectionsFx.Api.Insights;
 using CollectionsFx.Api.Jobs;
 using CollectionsFx.Storage;
 using CollectionsFx.Storage.Connectors;
@@ -12,7 +13,22 @@ public static class ApiServiceCollectionExtensions
 {
     /// <summary>Everything both faces host: storage, webhooks, imports, ERP connectors, scheduled jobs.</summary>
     public static IServiceCollection AddCollectionsFx(this IServiceCollection services) =>
-        services.AddLedgerStorage().AddIngestion().AddImports().AddConnectors().AddJobs();
+        services.AddLedgerStorage().AddIngestion().AddImports().AddConnectors().AddJobs().AddInsights();
+
+    /// <summary>KPIs, targets, gaps and process mining over an in-memory snapshot of the event log, refreshed in the background.</summary>
+    public static IServiceCollection AddInsights(this IServiceCollection services)
+    {
+        services.AddOptions<InsightsOptions>().BindConfiguration(InsightsOptions.Section)
+            .Validate(o => Domain.Money.Iso4217.IsValid(o.ReportingCurrency), "Insights:ReportingCurrency must be an ISO 4217 code.")
+            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Insights:TimeZone must be a known time zone id (e.g. Europe/Berlin).")
+            .Validate(o => o.RefreshSeconds > 0 && o.FullReloadMinutes > 0, "Insights:RefreshSeconds and FullReloadMinutes must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<InsightsService>();
+        services.AddHostedService<InsightsRefresher>();
+        services.AddSingleton<InsightsHandler>();
+        services.AddSingleton<MiningHandler>();
+        return services;
+    }
 
     /// <summary>CloudEvents webhooks, schemas and dead-letter replay.</summary>
     public static IServiceCollection AddIngestion(this IServiceCollection services)

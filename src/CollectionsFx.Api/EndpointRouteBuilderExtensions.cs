@@ -1,5 +1,7 @@
 using CollectionsFx.Api.Diagnostics;
 using CollectionsFx.Api.Ingestion;
+using CollectionsFx.Api.Http;
+using CollectionsFx.Api.Insights;
 using Microsoft.DurableTask.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -22,6 +24,18 @@ public static class EndpointRouteBuilderExtensions
         api.MapPost(Routes.DeadLetterReplay, (HttpRequest req, string id, DeadLetterHandler h, CancellationToken ct) => h.ReplayAsync(req, id, ct)).WithName("ReplayDeadLetter");
         api.MapPost(Routes.DurableHealthCheck, (HttpRequest req, DurableTaskClient client, CancellationToken ct) => DurableHealthCheckHandler.StartAsync(req, client, ct)).WithName("StartDurableHealthCheck");
         api.MapGet(Routes.DurableHealthCheckStatus, (string id, DurableTaskClient client, CancellationToken ct) => DurableHealthCheckHandler.GetAsync(id, client, ct)).WithName("GetDurableHealthCheck");
+        api.MapGet(Routes.Kpis, (HttpRequest req, InsightsHandler h, CancellationToken ct) => h.KpisAsync(req, ct)).WithName("GetKpis");
+        api.MapGet(Routes.KpiTrend, (HttpRequest req, InsightsHandler h, CancellationToken ct) => h.TrendAsync(req, ct)).WithName("GetKpiTrend");
+        api.MapGet(Routes.Gaps, (HttpRequest req, InsightsHandler h, CancellationToken ct) => h.GapsAsync(req, ct)).WithName("GetGaps");
+        api.MapGet(Routes.Targets, (HttpRequest req, InsightsHandler h, CancellationToken ct) => h.ListTargetsAsync(req, ct)).WithName("ListTargets");
+        api.MapPut(Routes.Target, (HttpRequest req, string kpi, InsightsHandler h, CancellationToken ct) => h.SetTargetAsync(req, kpi, ct)).WithName("SetTarget");
+        api.MapGet(Routes.TargetSuggestions, (HttpRequest req, InsightsHandler h, CancellationToken ct) => h.SuggestTargetsAsync(req, ct)).WithName("SuggestTargets");
+        api.MapPut(Routes.Rates, (HttpRequest req, InsightsHandler h, CancellationToken ct) => h.PutRatesAsync(req, ct)).WithName("PutRates");
+        api.MapGet(Routes.MiningVariants, (HttpRequest req, MiningHandler h, CancellationToken ct) => h.VariantsAsync(req, ct)).WithName("GetVariants");
+        api.MapGet(Routes.MiningDfg, (HttpRequest req, MiningHandler h, CancellationToken ct) => h.DfgAsync(req, ct)).WithName("GetProcessMap");
+        api.MapGet(Routes.MiningStats, (HttpRequest req, MiningHandler h, CancellationToken ct) => h.StatsAsync(req, ct)).WithName("GetMiningStats");
+        api.MapGet(Routes.EventLogExport, (HttpRequest req, MiningHandler h, CancellationToken ct) => h.ExportAsync(req, ct)).WithName("DownloadEventLog");
+        api.MapGet(Routes.OpenApi, () => OpenApiDocument.Result()).WithName("GetOpenApi");
         api.MapGet(Routes.Health, () => Results.Json(new { status = "ok" })).WithName("Health");
         return app;
     }

@@ -30,6 +30,42 @@ public static class Routes
     /// <summary>Status of one Durable health check (GET).</summary>
     public const string DurableHealthCheckStatus = "diagnostics/durable/{id}";
 
+    /// <summary>KPIs as of a date for a period, grouped (GET).</summary>
+    public const string Kpis = "kpis";
+
+    /// <summary>Monthly KPI trend, each month as it stood at its end (GET).</summary>
+    public const string KpiTrend = "kpis/trend";
+
+    /// <summary>Execution gaps ranked by money at stake (GET).</summary>
+    public const string Gaps = "gaps";
+
+    /// <summary>Current KPI targets (GET).</summary>
+    public const string Targets = "targets";
+
+    /// <summary>Sets one KPI's target for a group (PUT).</summary>
+    public const string Target = "targets/{kpi}";
+
+    /// <summary>Suggested targets with their explanation (GET).</summary>
+    public const string TargetSuggestions = "targets/suggestions";
+
+    /// <summary>Replaces the exchange-rate table with a CSV (PUT).</summary>
+    public const string Rates = "rates";
+
+    /// <summary>Process variants (GET).</summary>
+    public const string MiningVariants = "mining/variants";
+
+    /// <summary>Directly-follows graph, frequency or performance (GET).</summary>
+    public const string MiningDfg = "mining/dfg";
+
+    /// <summary>Activity, resource, rework and throughput statistics (GET).</summary>
+    public const string MiningStats = "mining/stats";
+
+    /// <summary>The event log as XES or OCEL 2.0, streamed (GET).</summary>
+    public const string EventLogExport = "eventlog/export";
+
+    /// <summary>The OpenAPI document of this API (GET).</summary>
+    public const string OpenApi = "openapi.json";
+
     /// <summary>Liveness (GET).</summary>
     public const string Health = "health";
 }

@@ -5,7 +5,9 @@ using Microsoft.Extensions.Hosting;
 namespace CollectionsFx.Storage;
 
 /// <summary>The tables and containers of one CollectionsFx deployment, named with its prefix.</summary>
-public sealed record StorageLayout(TableClient Ledger, TableClient Connectors, BlobContainerClient DeadLetters, BlobContainerClient RawPayloads, BlobContainerClient Imports, BlobContainerClient EventLog)
+public sealed record StorageLayout(
+    TableClient Ledger, TableClient Connectors, TableClient Targets,
+    BlobContainerClient DeadLetters, BlobContainerClient RawPayloads, BlobContainerClient Imports, BlobContainerClient EventLog, BlobContainerClient Insights)
 {
     /// <summary>Clients for the names that <paramref name="options"/> prefix.</summary>
     public static StorageLayout Create(StorageOptions options, TableClientOptions? tableOptions = null)
@@ -17,11 +19,13 @@ public sealed record StorageLayout(TableClient Ledger, TableClient Connectors, B
         return new StorageLayout(
             tables.GetTableClient(p + "ledger"),
             tables.GetTableClient(p + "connectors"),
+            tables.GetTableClient(p + "targets"),
             blobs.GetBlobContainerClient(p + "-deadletters"),
             blobs.GetBlobContainerClient(p + "-raw"),
             // Named as the blob trigger expects it: extracts dropped into `imports/` are imported.
             blobs.GetBlobContainerClient("imports"),
-            blobs.GetBlobContainerClient(p + "-eventlog"));
+            blobs.GetBlobContainerClient(p + "-eventlog"),
+            blobs.GetBlobContainerClient(p + "-insights"));
     }
 
     /// <summary>Creates what does not exist yet (idempotent).</summary>
@@ -29,7 +33,8 @@ public sealed record StorageLayout(TableClient Ledger, TableClient Connectors, B
     {
         await Ledger.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         await Connectors.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var c in new[] { DeadLetters, RawPayloads, Imports, EventLog })
+        await Targets.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var c in new[] { DeadLetters, RawPayloads, Imports, EventLog, Insights })
         {
             await c.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }

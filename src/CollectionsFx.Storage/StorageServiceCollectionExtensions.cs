@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using CollectionsFx.Storage.Blobs;
 using CollectionsFx.Storage.EventLog;
+using CollectionsFx.Storage.Insights;
 using CollectionsFx.Storage.Ledger;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IDeadLetterStore>(sp => new BlobDeadLetterStore(sp.GetRequiredService<StorageLayout>().DeadLetters));
         services.AddSingleton<IRawPayloadStore>(sp => new BlobRawPayloadStore(sp.GetRequiredService<StorageLayout>().RawPayloads));
         services.AddSingleton(sp => new EventLogSegments(sp.GetRequiredService<StorageLayout>().EventLog));
+        services.AddSingleton(sp => new TargetStore(sp.GetRequiredService<StorageLayout>().Targets));
+        services.AddSingleton(sp => new RatesStore(sp.GetRequiredService<StorageLayout>().Insights));
         services.AddHostedService<StorageInitializer>();
         services.AddSingleton(TimeProvider.System);
         return services;

@@ -55,11 +55,26 @@ public static class LedgerMining
             builder.SetCaseAttribute(id, "segment", customer?.Segment.ToString() ?? ArAccount.Unassigned);
             builder.SetCaseAttribute(id, "country", customer?.Country ?? ArAccount.Unassigned);
             builder.SetCaseAttribute(id, "collector", customer?.Collector ?? ArAccount.Unassigned);
-            builder.SetCaseAttribute(id, "amountBand", Band(rates.Convert(invoice.Amount, invoice.Currency, invoice.IssueDate)));
+            builder.SetCaseAttribute(id, "amountBand", BandOf(invoice, rates));
             builder.SetCaseAttribute(id, "riskBand", riskBand?.Invoke(id) ?? "unscored");
         }
 
         return builder.Build();
+    }
+
+    /// <summary>Name of the band of invoices whose currency has no rate for their date: they are never banded as if converted at 1.0.</summary>
+    public const string NoRateBand = "(no rate)";
+
+    private static string BandOf(InvoiceRecord invoice, ExchangeRates rates)
+    {
+        try
+        {
+            return Band(rates.Convert(invoice.Amount, invoice.Currency, invoice.IssueDate));
+        }
+        catch (MissingRateException)
+        {
+            return NoRateBand;
+        }
     }
 
     /// <summary>The amount band of an amount in the reporting currency.</summary>

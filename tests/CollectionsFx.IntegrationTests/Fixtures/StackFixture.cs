@@ -13,6 +13,7 @@ public sealed class StackFixture : IAsyncLifetime
     public const string Source = "erp";
     public const string Secret = "test-secret-erp";
 
+    private readonly Dictionary<string, Task<(WebApplication App, HttpClient Client)>> shared = [];
     private WebApplication? app;
 
     public AzuriteFixture Azurite { get; } = new();
@@ -42,6 +43,14 @@ public sealed class StackFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var host in shared.Values)
+        {
+            var (sharedApp, sharedClient) = await host.ConfigureAwait(false);
+            sharedClient.Dispose();
+            await sharedApp.StopAsync().ConfigureAwait(false);
+            await sharedApp.DisposeAsync().ConfigureAwait(false);
+        }
+
         Client?.Dispose();
         if (app is not null)
         {
@@ -52,17 +61,65 @@ public sealed class StackFixture : IAsyncLifetime
         await Azurite.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// An isolated host (see <see cref="StartIsolatedHostAsync"/>) shared by every test that asks for the same
+    /// <paramref name="name"/>, stopped with the fixture: for a test class whose assertions need a ledger of its own.
+    /// </summary>
+    public Task<(WebApplication App, HttpClient Client)> SharedIsolatedHostAsync(string name)
+    {
+        lock (shared)
+        {
+            if (!shared.TryGetValue(name, out var host))
+            {
+                shared[name] = host = StartIsolatedHostAsync();
+            }
+
+            return host;
+        }
+    }
+
+    /// <summary>
+    /// A second local host on the same Azurite with its own prefix (so its data, rates and targets are its own), for tests
+    /// that would disturb the shared one. The caller disposes it.
+    /// </summary>
+    public async Task<(WebApplication App, HttpClient Client)> StartIsolatedHostAsync(IDictionary<string, string?>? settings = null)
+    {
+        var prefix = AzuriteFixture.NewPrefix();
+        var all = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Storage:ConnectionString"] = Azurite.ConnectionString,
+            ["Storage:Prefix"] = prefix,
+            [$"Ingestion:Secrets:{Source}"] = Secret,
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Durable:GrpcPort"] = "0",
+            ["Durable:TaskHub"] = "hub" + prefix,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var host = LocalHost.Build([], all, Durable.TestWorkflows.Register);
+        await host.StartAsync().ConfigureAwait(false);
+        return (host, new HttpClient { BaseAddress = LocalHost.ApiAddress(host) });
+    }
+
     /// <summary>Storage clients for the host's tables and containers.</summary>
     public StorageLayout Layout => app!.Services.GetRequiredService<StorageLayout>();
 
     /// <summary>Posts a body to the webhook, signed with the test secret unless told otherwise.</summary>
-    public Task<HttpResponseMessage> PostAsync(string body, string contentType = IngestionService.SingleMediaType, string? signature = null, string source = Source)
+    public Task<HttpResponseMessage> PostAsync(string body, string contentType = IngestionService.SingleMediaType, string? signature = null, string source = Source) =>
+        PostAsync(Client, body, contentType, signature, source);
+
+    /// <summary>Posts a signed body to the webhook of the host behind <paramref name="client"/>.</summary>
+    public static Task<HttpResponseMessage> PostAsync(HttpClient client, string body, string contentType = IngestionService.SingleMediaType, string? signature = null, string source = Source)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/ingest/{source}") { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         request.Headers.TryAddWithoutValidation(WebhookSignature.Header, signature ?? WebhookSignature.Sign(Secret, DateTimeOffset.UtcNow, bytes));
-        return Client.SendAsync(request);
+        return client.SendAsync(request);
     }
 }
 

@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Text.Json;
+using CollectionsFx.Api.Http;
+using CollectionsFx.Domain.Insights;
+using CollectionsFx.Storage.Blobs;
+using CollectionsFx.Storage.Insights;
+using Microsoft.AspNetCore.Http;
+
+namespace CollectionsFx.Api.Insights;
+
+/// <summary>KPIs, trends, execution gaps, targets and exchange rates over HTTP.</summary>
+public sealed class InsightsHandler(InsightsService insights, TargetStore targets, RatesStore rates, TimeProvider time)
+{
+    /// <summary>Header carrying the signed-in user in Azure (App Service authentication); otherwise the body's <c>setBy</c>.</summary>
+    public const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL-NAME";
+
+    /// <summary>Handles <c>GET /api/kpis?asOf=&amp;period=&amp;groupBy=</c>.</summary>
+    public async Task<IResult> KpisAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var q = new QueryReader(request);
+        var snapshot = await insights.CurrentAsync(cancellationToken).ConfigureAwait(false);
+        var asOf = q.Date("asOf") ?? Today(snapshot);
+        var periodText = q.String("period");
+        var period = KpiPeriod.TryParse(periodText);
+        if (periodText is not null && period is null)
+        {
+            q.Fail("period", $"'{periodText}' is neither a month (yyyy-MM) nor a range (yyyy-MM-dd..yyyy-MM-dd)");
+        }
+
+        period ??= KpiPeriod.MonthOf(asOf);
+        if (period.Start > asOf)
+        {
+            q.Fail("period", $"starts after asOf ({asOf:yyyy-MM-dd})");
+        }
+
+        var groupBy = q.Enum("groupBy", KpiGroupBy.None);
+        if (q.Problem() is { } problem)
+        {
+            return problem;
+        }
+
+        return await WithRatesAsync(async () =>
+        {
+            var report = snapshot.Cached($"kpis|{asOf:yyyy-MM-dd}|{period}|{groupBy}", () => snapshot.Kpis.Report(asOf, period, groupBy));
+            var scope = Scope(groupBy);
+            var set = (await targets.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Where(t => t.Scope == scope).ToList();
+            return Results.Json(
+                new
+                {
+                    report.AsOf, report.Period, report.GroupBy, report.Currency, Snapshot = Info(snapshot), Formulas = KpiFormulas.All,
+                    Groups = report.Groups.Select(g => new { g.Key, g.Values, Targets = TargetsOf(set, g) }),
+                },
+                ApiJson.Options);
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Handles <c>GET /api/kpis/trend?asOf=&amp;months=&amp;groupBy=</c>: each month as it stood at its end.</summary>
+    public async Task<IResult> TrendAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var q = new QueryReader(request);
+        var snapshot = await insights.CurrentAsync(cancellationToken).ConfigureAwait(false);
+        var asOf = q.Date("asOf") ?? Today(snapshot);
+        var months = q.Int("months", 1, KpiEngine.MaxTrendMonths) ?? 24;
+        var groupBy = q.Enum("groupBy", KpiGroupBy.None);
+        if (q.Problem() is { } problem)
+        {
+            return problem;
+        }
+
+        return await WithRatesAsync(() =>
+        {
+            var trend = snapshot.Cached($"trend|{asOf:yyyy-MM-dd}|{months}|{groupBy}", () => snapshot.Kpis.Trend(asOf, months, groupBy));
+            return Task.FromResult(Results.Json(new { asOf, months, groupBy, snapshot.Rates.ReportingCurrency, Snapshot = Info(snapshot), Points = trend }, ApiJson.Options));
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Handles <c>GET /api/gaps?asOf=&amp;kind=&amp;collector=&amp;limit=</c>: execution gaps ranked by money at stake, with a summary per kind.</summary>
+    public async Task<IResult> GapsAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var q = new QueryReader(request);
+        var snapshot = await insights.CurrentAsync(cancellationToken).ConfigureAwait(false);
+        var asOf = q.Date("asOf") ?? Today(snapshot);
+        var kinds = q.List("kind").Select(k => Enum.TryParse<GapKind>(k, true, out var v) && !int.TryParse(k, out _) ? v : (GapKind?)null).ToList();
+        if (kinds.Any(k => k is null))
+        {
+            q.Fail("kind", $"must be among: {string.Join(", ", Enum.GetNames<GapKind>().Select(Camel))}");
+        }
+
+        var collectors = q.List("collector");
+        var limit = q.Int("limit", 1, 10_000) ?? 200;
+        if (q.Problem() is { } problem)
+        {
+            return problem;
+        }
+
+        return await WithRatesAsync(() =>
+        {
+            var all = snapshot.Cached($"gaps|{asOf:yyyy-MM-dd}", () =>
+                ExecutionGaps.Find(snapshot.Kpis.BookAsOf(asOf), asOf, insights.Options.Gaps, _ => null));
+            var selected = all.Where(g => (kinds.Count == 0 || kinds.Contains(g.Kind)) && (collectors.Count == 0 || collectors.Contains(g.Collector))).ToList();
+            var summary = selected.GroupBy(g => g.Kind).Select(g => new { Kind = g.Key, Gaps = g.Count(), Invoices = g.Sum(x => x.InvoiceIds.Count), MoneyAtStake = g.Sum(x => x.MoneyAtStake) })
+                .OrderByDescending(s => s.MoneyAtStake).ToList();
+            return Task.FromResult(Results.Json(new { asOf, snapshot.Rates.ReportingCurrency, Snapshot = Info(snapshot), Total = selected.Count, Summary = summary, Gaps = selected.Take(limit) }, ApiJson.Options));
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Handles <c>GET /api/targets?kpi=</c>.</summary>
+    public async Task<IResult> ListTargetsAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var q = new QueryReader(request);
+        var kpi = q.String("kpi");
+        if (kpi is not null && !TargetKpi.All.ContainsKey(kpi))
+        {
+            q.Fail("kpi", $"'{kpi}' is not one of: {string.Join(", ", TargetKpi.All.Keys)}");
+        }
+
+        return q.Problem() ?? Results.Json(await targets.ListAsync(kpi, cancellationToken).ConfigureAwait(false), ApiJson.Options);
+    }
+
+    /// <summary>Handles <c>PUT /api/targets/{kpi}</c> with <c>{ scope, key, value, setBy?, note? }</c>.</summary>
+    public async Task<IResult> SetTargetAsync(HttpRequest request, string kpi, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new List<FieldError>();
+        if (!TargetKpi.All.ContainsKey(kpi))
+        {
+            return Problems.Field(StatusCodes.Status404NotFound, "Unknown KPI", "kpi", $"'{kpi}' is not one of: {string.Join(", ", TargetKpi.All.Keys)}");
+        }
+
+        JsonElement body;
+        try
+        {
+            body = (await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken).ConfigureAwait(false)).RootElement;
+        }
+        catch (JsonException ex)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Malformed JSON", "body", $"is not valid JSON (line {ex.LineNumber + 1})");
+        }
+
+        string? Text(string name) => body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s ? s : null;
+        var scope = Text("scope");
+        if (scope is null || !Enum.TryParse<KpiGroupBy>(scope, true, out var groupBy) || int.TryParse(scope, out _))
+        {
+            errors.Add(new FieldError("scope", $"must be one of: {string.Join(", ", Enum.GetNames<KpiGroupBy>().Select(Camel))}"));
+            groupBy = KpiGroupBy.None;
+        }
+
+        var key = Text("key") ?? (groupBy == KpiGroupBy.None ? "all" : null);
+        if (key is null)
+        {
+            errors.Add(new FieldError("key", "is required: the group the target is for (e.g. a collector's id)"));
+        }
+
+        decimal value = 0;
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("value", out var v) || v.ValueKind != JsonValueKind.Number || !v.TryGetDecimal(out value))
+        {
+            errors.Add(new FieldError("value", "is required and must be a number"));
+        }
+
+        var setBy = request.Headers[PrincipalHeader].ToString() is { Length: > 0 } principal ? principal : Text("setBy");
+        if (setBy is null)
+        {
+            errors.Add(new FieldError("setBy", "is required when the request carries no signed-in user"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Create(StatusCodes.Status422UnprocessableEntity, "Invalid target", string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")), errors);
+        }
+
+        var target = new KpiTarget(kpi, Scope(groupBy), key!, value, setBy!, time.GetUtcNow(), Text("note"));
+        await targets.SetAsync(target, cancellationToken).ConfigureAwait(false);
+        return Results.Json(target, ApiJson.Options);
+    }
+
+    /// <summary>Handles <c>GET /api/targets/suggestions?kpi=&amp;groupBy=&amp;asOf=&amp;months=</c>.</summary>
+    public async Task<IResult> SuggestTargetsAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var q = new QueryReader(request);
+        var snapshot = await insights.CurrentAsync(cancellationToken).ConfigureAwait(false);
+        var kpiName = q.OneOf("kpi", TargetKpi.All.Keys.ToList(), "dsoCountback");
+        var groupBy = q.Enum("groupBy", KpiGroupBy.Collector);
+        var asOf = q.Date("asOf") ?? Today(snapshot);
+        var months = q.Int("months", 2, 24) ?? 6;
+        if (q.Problem() is { } problem)
+        {
+            return problem;
+        }
+
+        return await WithRatesAsync(() =>
+        {
+            var trend = snapshot.Cached($"trend|{asOf:yyyy-MM-dd}|{months}|{groupBy}", () => snapshot.Kpis.Trend(asOf, months, groupBy));
+            var suggestions = TargetSuggestions.Suggest(TargetKpi.All[kpiName], trend, snapshot.Rates.ReportingCurrency);
+            return Task.FromResult(Results.Json(new { Kpi = kpiName, groupBy, asOf, months, Suggestions = suggestions }, ApiJson.Options));
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Handles <c>PUT /api/rates</c> with a CSV body <c>date,currency,rate</c>; the table replaces the current one when valid.</summary>
+    public async Task<IResult> PutRatesAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var reader = new StreamReader(request.Body);
+        var csv = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var table = await rates.SaveAsync(insights.Options.ReportingCurrency, csv, cancellationToken).ConfigureAwait(false);
+            await insights.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            return Results.Json(new { table.ReportingCurrency, Rates = table.Count }, ApiJson.Options);
+        }
+        catch (FormatException ex)
+        {
+            return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid rates file", "body", ex.Message);
+        }
+    }
+
+    private static string Scope(KpiGroupBy groupBy) => Camel(groupBy.ToString());
+
+    private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+
+    private static Dictionary<string, object> TargetsOf(List<KpiTarget> set, KpiGroup group) =>
+        set.Where(t => t.Key == group.Key).ToDictionary(
+            t => t.Kpi,
+            t => (object)new { t.Value, t.SetBy, t.SetAt, t.Note, Met = TargetKpi.All[t.Kpi].Read(group.Values) is { } v ? TargetKpi.All[t.Kpi].Meets(v, t.Value) : (bool?)null },
+            StringComparer.Ordinal);
+
+    private static object Info(InsightsSnapshot s) => new { s.Version, s.LoadedAt, Events = s.Events.Count };
+
+    private DateOnly Today(InsightsSnapshot snapshot) => snapshot.Calendar.DateOf(time.GetUtcNow());
+
+    /// <summary>A missing exchange rate is the user's data problem: 422 naming currency and date.</summary>
+    private static async Task<IResult> WithRatesAsync(Func<Task<IResult>> compute)
+    {
+        try
+        {
+            return await compute().ConfigureAwait(false);
+        }
+        catch (MissingRateException ex)
+        {
+            return Problems.Create(
+                StatusCodes.Status422UnprocessableEntity, "Missing exchange rate", ex.Message, [new FieldError("rates", ex.Message)],
+                new Dictionary<string, object?> { ["currency"] = ex.Currency, ["date"] = ex.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
+        }
+    }
+}
