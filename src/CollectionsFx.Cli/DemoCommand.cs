@@ -30,9 +30,12 @@ internal static class DemoCommand
 
         var config = new ConfigurationBuilder().SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json").AddEnvironmentVariables().Build();
         var secrets = (config.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions()).Secrets;
-        var events = DemoCompany.Generate(options, DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime));
+        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
+        var events = DemoCompany.Generate(options, today);
         using var http = new HttpClient { BaseAddress = new Uri(url.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(5) };
-        var accepted = await new DemoSeeder(http, secrets, TimeProvider.System).SeedAsync(events).ConfigureAwait(false);
+        var seeder = new DemoSeeder(http, secrets, TimeProvider.System);
+        await seeder.SeedRatesAsync(DemoCompany.RatesCsv(options, today)).ConfigureAwait(false);
+        var accepted = await seeder.SeedAsync(events).ConfigureAwait(false);
         AnsiConsole.MarkupLineInterpolated($"[green]{accepted} of {events.Count} events accepted by {url}.[/]");
         return 0;
     }

@@ -74,11 +74,13 @@ internal static class UpCommand
     public static async Task SeedAsync(WebApplication app, DemoOptions options)
     {
         var time = app.Services.GetRequiredService<TimeProvider>();
-        var events = DemoCompany.Generate(options, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var events = DemoCompany.Generate(options, today);
         var secrets = app.Services.GetRequiredService<IOptions<IngestionOptions>>().Value.Secrets;
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First().TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(5) };
         var seeder = new DemoSeeder(http, secrets, time);
         var watch = Stopwatch.StartNew();
+        await seeder.SeedRatesAsync(DemoCompany.RatesCsv(options, today)).ConfigureAwait(false);
         var accepted = 0;
         await AnsiConsole.Progress().StartAsync(async ctx =>
         {
@@ -92,6 +94,10 @@ internal static class UpCommand
     {
         var table = new Table().AddColumn("What").AddColumn("Where");
         table.AddRow("API (webhooks, schemas, dead letters)", LocalHost.DefaultUrl + "/api");
+        table.AddRow("OpenAPI document", LocalHost.DefaultUrl + "/api/openapi.json");
+        table.AddRow("KPIs (DSO, CEI, aging, ...) by segment", LocalHost.DefaultUrl + "/api/kpis?groupBy=segment");
+        table.AddRow("Execution gaps by money at stake", LocalHost.DefaultUrl + "/api/gaps");
+        table.AddRow("Process map (performance)", LocalHost.DefaultUrl + "/api/mining/dfg?view=performance");
         table.AddRow("Event schemas", LocalHost.DefaultUrl + "/api/schemas");
         table.AddRow("Dead letters", LocalHost.DefaultUrl + "/api/deadletters");
         table.AddRow("Mail sink (MailDev)", $"http://127.0.0.1:{MailWebPort}");

@@ -156,6 +156,8 @@ public sealed class DemoCompany
             Contact(customer, invoiceId, due.AddDays(7));
         }
 
+        DunningNotices(customer, invoiceId, due, payDate);
+
         if (rng.NextDouble() < 0.01 && issue < today.AddMonths(-6))
         {
             return; // bad debt: never paid
@@ -248,6 +250,53 @@ public sealed class DemoCompany
             ["kind"] = rng.Next(2) == 0 ? "call" : "email", ["occurredAt"] = At(on).ToString("O", CultureInfo.InvariantCulture),
             ["changedBy"] = Collectors[rng.Next(Collectors.Length)],
         });
+    }
+
+    /// <summary>The legacy ERP's dunning run: a notice per level while the invoice is unpaid (it does not check for disputes).</summary>
+    private void DunningNotices(string customer, string invoiceId, DateOnly due, DateOnly payDate)
+    {
+        int[] daysAfterDue = [3, 17, 31, 45];
+        for (var level = 1; level <= daysAfterDue.Length; level++)
+        {
+            var on = due.AddDays(daysAfterDue[level - 1]);
+            if (on >= payDate || on > today)
+            {
+                return;
+            }
+
+            Add("crm", EventTypes.ContactLogged, At(on).AddHours(6), new JsonObject
+            {
+                ["actionId"] = $"DUN-{invoiceId[4..]}-{level}", ["customerId"] = customer, ["invoiceId"] = invoiceId,
+                ["kind"] = "email", ["occurredAt"] = At(on).AddHours(6).ToString("O", CultureInfo.InvariantCulture),
+                ["automated"] = true, ["dunningLevel"] = level, ["changedBy"] = "automation",
+            });
+        }
+    }
+
+    /// <summary>
+    /// Daily reference rates into EUR for the demo's currencies on business days from before the first invoice to
+    /// <paramref name="today"/> (a seeded random walk), as CSV <c>date,currency,rate</c>.
+    /// </summary>
+    public static string RatesCsv(DemoOptions options, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var rng = new Random(options.Seed + 1);
+        var csv = new System.Text.StringBuilder("date,currency,rate\n");
+        var usd = 0.92;
+        var gbp = 1.17;
+        for (var d = new DateOnly(today.Year, today.Month, 1).AddMonths(-options.Months).AddDays(-10); d <= today; d = d.AddDays(1))
+        {
+            if (d.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+            {
+                continue;
+            }
+
+            usd *= 1 + ((rng.NextDouble() - 0.5) * 0.008);
+            gbp *= 1 + ((rng.NextDouble() - 0.5) * 0.006);
+            csv.Append(CultureInfo.InvariantCulture, $"{d:yyyy-MM-dd},USD,{usd:0.0000}\n{d:yyyy-MM-dd},GBP,{gbp:0.0000}\n");
+        }
+
+        return csv.ToString();
     }
 
     private void CreditNote(string customer, string invoiceId, DateOnly on, decimal amount, string currency)

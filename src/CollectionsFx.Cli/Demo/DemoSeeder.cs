@@ -36,6 +36,17 @@ public sealed class DemoSeeder(HttpClient http, IReadOnlyDictionary<string, stri
         return accepted;
     }
 
+    /// <summary>Imports the demo's exchange-rate table (so KPIs in EUR can convert its USD and GBP invoices).</summary>
+    public async Task SeedRatesAsync(string csv, CancellationToken cancellationToken = default)
+    {
+        using var content = new StringContent(csv, System.Text.Encoding.UTF8, "text/csv");
+        using var response = await http.PutAsync("api/rates", content, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Importing the demo rates failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
+        }
+    }
+
     private async Task<int> SendAsync(string source, DemoEvent[] batch, CancellationToken ct)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(new JsonArray([.. batch.Select(e => (JsonNode)new JsonObject

@@ -255,8 +255,10 @@ public sealed class ArBook
                     break;
                 case PromiseRecord p:
                     var madeOn = calendar.DateOf(known.FirstSeenAt.GetValueOrDefault(p.Key, p.ChangedAt));
+                    // At the rate of its first invoice's date, like the invoice itself (a promised date may lie ahead of any rate).
+                    var rateDate = p.InvoiceIds.Select(invoices.GetValueOrDefault).FirstOrDefault(i => i?.Currency == p.Currency)?.IssueDate ?? madeOn;
                     Account(p.CustomerId).Promises.Add(new ArPromise(
-                        p.Id, madeOn, p.PromisedDate, p.PromisedDate.AddDays(p.ToleranceDays), p.Amount, rates.Convert(p.Amount, p.Currency, p.PromisedDate),
+                        p.Id, madeOn, p.PromisedDate, p.PromisedDate.AddDays(p.ToleranceDays), p.Amount, rates.Convert(p.Amount, p.Currency, rateDate),
                         p.InvoiceIds, p.State == PromiseState.Withdrawn));
                     break;
                 case DisputeRecord d:

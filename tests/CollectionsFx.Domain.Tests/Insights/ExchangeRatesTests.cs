@@ -48,6 +48,21 @@ public sealed class ExchangeRatesTests
         Assert.Equal(D("2026-03-25"), e.Date);
     }
 
+    [Fact]
+    public void A_promise_converts_at_its_invoices_date_so_a_promised_date_beyond_the_last_rate_is_no_error()
+    {
+        var ar = new Ar().Customer("C1").Invoice("I1", "2026-03-06", "2026-04-05", 1_000m, currency: "USD");
+        ar.Add(new Domain.Ledger.PromiseRecord
+        {
+            Id = "PR1", CustomerId = "C1", Version = 9, ChangedAt = Noon(D("2026-03-09")), Resource = "crm",
+            InvoiceIds = ["I1"], PromisedDate = D("2026-06-30"), Amount = 1_000m, Currency = "USD",
+        });
+
+        var promise = ar.Book(Rates()).Accounts.Single().Promises.Single();
+
+        Assert.Equal(900m, promise.AmountReporting);
+    }
+
     [Theory]
     [InlineData("", "empty")]
     [InlineData("day,currency,rate\n", "line 1")]

@@ -68,4 +68,47 @@ public sealed class DemoCompanyTests(StackFixture stack)
         Assert.Contains(invoices, i => i.OpenAmount > 0 && !i.IsOverdue(Today));
         Assert.DoesNotContain(invoices, i => i.OpenAmount < 0 && i.Status != InvoiceStatus.Paid);
     }
+
+    [Fact]
+    public async Task Seeded_company_with_its_rates_gives_kpis_in_eur_dunning_effectiveness_and_gaps()
+    {
+        var options = new DemoOptions(Customers: 30, Months: 6, Seed: 5);
+        var events = DemoCompany.Generate(options, Today);
+        var (app, client) = await stack.StartIsolatedHostAsync();
+        await using (app)
+        {
+            using (client)
+            {
+                var seeder = new DemoSeeder(client, new Dictionary<string, string> { [StackFixture.Source] = StackFixture.Secret }, TimeProvider.System);
+                await seeder.SeedRatesAsync(DemoCompany.RatesCsv(options, Today));
+                Assert.Equal(events.Count, await seeder.SeedAsync(events, sourceOverride: StackFixture.Source));
+
+                var kpis = await WaitForOkAsync(client, $"/api/kpis?groupBy=segment&asOf={Today:yyyy-MM-dd}");
+                var gaps = await (await client.GetAsync($"/api/gaps?asOf={Today:yyyy-MM-dd}")).JsonAsync();
+
+                var groups = kpis.GetProperty("groups").EnumerateArray().ToList();
+                Assert.Equal(["MidMarket", "Smb", "Strategic"], groups.Select(g => g.GetProperty("key").GetString()).Order());
+                Assert.All(groups, g => Assert.True(g.GetProperty("values").GetProperty("totalAr").GetDecimal() > 0));
+                var trend = await (await client.GetAsync($"/api/kpis/trend?asOf={Today:yyyy-MM-dd}&months=3")).JsonAsync();
+                Assert.Contains(trend.GetProperty("points").EnumerateArray(), p => p.GetProperty("groups")[0].GetProperty("values").GetProperty("dunning")[0].TryGetProperty("share", out _));
+                Assert.True(gaps.GetProperty("total").GetInt32() > 0);
+            }
+        }
+    }
+
+    private static async Task<JsonElement> WaitForOkAsync(HttpClient client, string url)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var response = await client.GetAsync(url);
+            var body = await response.JsonAsync();
+            if (response.IsSuccessStatusCode && body.GetProperty("snapshot").GetProperty("events").GetInt32() > 0 || attempt > 100)
+            {
+                Assert.True(response.IsSuccessStatusCode, body.ToString());
+                return body;
+            }
+
+            await Task.Delay(100);
+        }
+    }
 }
