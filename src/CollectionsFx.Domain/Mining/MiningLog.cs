@@ -101,6 +101,12 @@ public sealed class MiningLogBuilder
     {
         ArgumentNullException.ThrowIfNull(caseId);
         ArgumentNullException.ThrowIfNull(activity);
+        Add(caseId.AsSpan(), activity.AsSpan(), timestamp.UtcTicks, resource.AsSpan());
+    }
+
+    /// <summary>Adds one event from characters (no string is made for a case, activity or resource seen before).</summary>
+    public void Add(ReadOnlySpan<char> caseId, ReadOnlySpan<char> activity, long utcTicks, ReadOnlySpan<char> resource)
+    {
         if (count == caseOf.Length)
         {
             var size = count * 2;
@@ -110,10 +116,10 @@ public sealed class MiningLogBuilder
             Array.Resize(ref ticksOf, size);
         }
 
-        caseOf[count] = Case(caseId);
+        caseOf[count] = Intern(cases, caseIds, caseId);
         activityOf[count] = Intern(activities, activityNames, activity);
-        resourceOf[count] = string.IsNullOrEmpty(resource) ? 0 : Intern(resources, resourceNames, resource);
-        ticksOf[count] = timestamp.UtcTicks;
+        resourceOf[count] = resource.IsEmpty ? 0 : Intern(resources, resourceNames, resource);
+        ticksOf[count] = utcTicks;
         count++;
     }
 
@@ -126,6 +132,15 @@ public sealed class MiningLogBuilder
         }
 
         column[Case(caseId)] = value;
+    }
+
+    /// <summary>Sets a case attribute unless the case already has a value for it.</summary>
+    public void SetCaseAttributeIfAbsent(string caseId, string name, string value)
+    {
+        if (!caseAttributes.TryGetValue(name, out var column) || !column.ContainsKey(Case(caseId)))
+        {
+            SetCaseAttribute(caseId, name, value);
+        }
     }
 
     /// <summary>
@@ -235,23 +250,16 @@ public sealed class MiningLogBuilder
         }
     }
 
-    private int Case(string caseId)
-    {
-        if (!cases.TryGetValue(caseId, out var index))
-        {
-            cases[caseId] = index = caseIds.Count;
-            caseIds.Add(caseId);
-        }
+    private int Case(string caseId) => Intern(cases, caseIds, caseId);
 
-        return index;
-    }
-
-    private static int Intern(Dictionary<string, int> map, List<string> names, string value)
+    private static int Intern(Dictionary<string, int> map, List<string> names, ReadOnlySpan<char> value)
     {
-        if (!map.TryGetValue(value, out var index))
+        var lookup = map.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!lookup.TryGetValue(value, out var index))
         {
-            map[value] = index = names.Count;
-            names.Add(value);
+            var text = value.ToString();
+            map[text] = index = names.Count;
+            names.Add(text);
         }
 
         return index;

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CollectionsFx.Domain.Mining;
+using nietras.SeparatedValues;
+
+namespace CollectionsFx.Api.Mining;
+
+/// <summary>
+/// Which columns of a CSV event log hold the case id, activity, timestamp and resource. JSON, e.g.
+/// <code>{ "case": "Case ID", "activity": "Activity", "timestamp": "Complete Timestamp", "resource": "Resource",
+///   "timestampFormat": "yyyy/MM/dd HH:mm:ss.fff", "caseAttributes": ["Region"] }</code>
+/// Timestamps without an offset are UTC; without a format they are read as ISO 8601.
+/// </summary>
+public sealed record EventLogMapping
+{
+    public required string Case { get; init; }
+
+    public required string Activity { get; init; }
+
+    public required string Timestamp { get; init; }
+
+    public string? Resource { get; init; }
+
+    /// <summary>.NET custom format of the timestamp column, or null for ISO 8601.</summary>
+    public string? TimestampFormat { get; init; }
+
+    /// <summary>Column separator; null detects it from the header.</summary>
+    public char? Separator { get; init; }
+
+    /// <summary>Columns kept as case attributes (the first non-empty value of a case wins).</summary>
+    public IReadOnlyList<string> CaseAttributes { get; init; } = [];
+
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+
+    /// <summary>Reads a mapping file; errors say what is wrong.</summary>
+    public static EventLogMapping Parse(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<EventLogMapping>(json, Options) ?? throw new FormatException("The mapping file is empty.");
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"Mapping file: {ex.Message}", ex);
+        }
+    }
+}
+
+/// <summary>Reads CSV event logs (streamed with Sep) into a <see cref="MiningLogBuilder"/>.</summary>
+public static class CsvEventLog
+{
+    /// <summary>
+    /// Reads <paramref name="csv"/> with <paramref name="mapping"/>. A missing mapped column is an error naming it; a row without
+    /// case id, activity or a readable timestamp is skipped and reported with its line.
+    /// </summary>
+    public static MiningLogBuilder Read(Stream csv, EventLogMapping mapping, MiningLogBuilder? into = null)
+    {
+        ArgumentNullException.ThrowIfNull(csv);
+        ArgumentNullException.ThrowIfNull(mapping);
+        var builder = into ?? new MiningLogBuilder();
+        var options = new SepReaderOptions(mapping.Separator is { } sep ? new Sep(sep) : null) { Unescape = true, DisableColCountCheck = true };
+        using var reader = options.From(csv);
+        var names = reader.Header.ColNames;
+        int Column(string? name, string field) =>
+            name is null ? -1 : names.ToList().IndexOf(name) is var i && i >= 0 ? i
+                : throw new FormatException($"The file has no column '{name}' (mapped as {field}). Its columns: {string.Join(", ", names)}.");
+        int caseCol = Column(mapping.Case, "case"), activityCol = Column(mapping.Activity, "activity"), timeCol = Column(mapping.Timestamp, "timestamp");
+        var resourceCol = Column(mapping.Resource, "resource");
+        var attributeCols = mapping.CaseAttributes.Select(a => (Name: a, Index: Column(a, "case attribute"))).ToList();
+        var format = mapping.TimestampFormat;
+        foreach (var row in reader)
+        {
+            var caseId = caseCol < row.ColCount ? row[caseCol].Span.Trim() : default;
+            var activity = activityCol < row.ColCount ? row[activityCol].Span.Trim() : default;
+            var text = timeCol < row.ColCount ? row[timeCol].Span.Trim() : default;
+            var problem = caseId.IsEmpty ? "has no case id" : activity.IsEmpty ? "has no activity" : text.IsEmpty ? "has no timestamp" : null;
+            DateTimeOffset time = default;
+            if (problem is null && !(format is null
+                    ? DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time)
+                    : DateTimeOffset.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time)))
+            {
+                problem = $"has a timestamp '{text.ToString()}' that is not {(format ?? "ISO 8601")}";
+            }
+
+            if (problem is not null)
+            {
+                builder.Skipped.Add(new SkippedEvent($"line {row.LineNumberFrom}", $"row {problem}: skipped"));
+                continue;
+            }
+
+            var resource = resourceCol >= 0 && resourceCol < row.ColCount ? row[resourceCol].Span.Trim() : default;
+            builder.Add(caseId, activity, time.UtcTicks, resource);
+            foreach (var (name, index) in attributeCols)
+            {
+                if (index < row.ColCount && row[index].Span.Trim() is { IsEmpty: false } value)
+                {
+                    builder.SetCaseAttributeIfAbsent(caseId.ToString(), name, value.ToString());
+                }
+            }
+        }
+
+        return builder;
+    }
+}
