@@ -20,6 +20,10 @@ internal static class Cli
                 return await EventLogCommand.RunAsync(rest).ConfigureAwait(false);
             case "import":
                 return await ImportCommand.RunAsync(rest).ConfigureAwait(false);
+            case "mining":
+                return await MiningCommand.RunAsync(rest).ConfigureAwait(false);
+            case "kpi":
+                return await KpiCommand.RunAsync(rest).ConfigureAwait(false);
             case "demo" when rest.FirstOrDefault() == "seed":
                 return await DemoCommand.RunAsync(rest[1..]).ConfigureAwait(false);
             case "help" or "--help" or "-h":
@@ -41,6 +45,8 @@ internal static class Cli
               [green]serve[/]      the HTTP API (same routes as the Functions app) on http://127.0.0.1:7071, over a running Azurite
               [green]import[/]     import an invoice extract: FILE --mapping MAP.json [grey][[--as-of ISO-8601]][/]
               [green]eventlog[/]   export (the nightly job) or load the event log's blob segments: export|load
+              [green]mining[/]     variants|dfg|stats|convert of an event-log file, as JSON: --xes FILE | --csv FILE --map MAP.json | --ocel FILE --object-type T | --parquet FILE
+              [green]kpi[/]        KPIs of a running API  [grey][[--as-of yyyy-MM-dd]] [[--period yyyy-MM]] [[--group-by segment]] [[--url U]] [[--json]][/]
               [green]demo seed[/]  send the demo company to a running API  [grey][[--url U]] [[--customers N]] [[--months N]] [[--seed N]][/]
             """);
     }
