@@ -75,10 +75,8 @@ public static class CsvEventLog
             var activity = activityCol < row.ColCount ? row[activityCol].Span.Trim() : default;
             var text = timeCol < row.ColCount ? row[timeCol].Span.Trim() : default;
             var problem = caseId.IsEmpty ? "has no case id" : activity.IsEmpty ? "has no activity" : text.IsEmpty ? "has no timestamp" : null;
-            DateTimeOffset time = default;
-            if (problem is null && !(format is null
-                    ? DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time)
-                    : DateTimeOffset.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time)))
+            long ticks = 0;
+            if (problem is null && !(format is null ? ParseIso(text, out ticks) : ParseExact(text, format, out ticks)))
             {
                 problem = $"has a timestamp '{text.ToString()}' that is not {(format ?? "ISO 8601")}";
             }
@@ -90,7 +88,7 @@ public static class CsvEventLog
             }
 
             var resource = resourceCol >= 0 && resourceCol < row.ColCount ? row[resourceCol].Span.Trim() : default;
-            builder.Add(caseId, activity, time.UtcTicks, resource);
+            builder.Add(caseId, activity, ticks, resource);
             foreach (var (name, index) in attributeCols)
             {
                 if (index < row.ColCount && row[index].Span.Trim() is { IsEmpty: false } value)
@@ -101,5 +99,24 @@ public static class CsvEventLog
         }
 
         return builder;
+    }
+
+    private static bool ParseIso(ReadOnlySpan<char> text, out long ticks)
+    {
+        if (Iso8601.TryParseUtcTicks(text, out ticks))
+        {
+            return true;
+        }
+
+        var ok = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time);
+        ticks = time.UtcTicks;
+        return ok;
+    }
+
+    private static bool ParseExact(ReadOnlySpan<char> text, string format, out long ticks)
+    {
+        var ok = DateTimeOffset.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time);
+        ticks = time.UtcTicks;
+        return ok;
     }
 }

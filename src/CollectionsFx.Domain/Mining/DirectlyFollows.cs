@@ -29,11 +29,45 @@ public static class DirectlyFollows
         var activityCount = new int[a];
         var starts = new int[a];
         var ends = new int[a];
-        var edgeCount = new Dictionary<int, int>();
-        var transitions = performance ? new List<(int Edge, long Wait)>(log.EventCount) : null;
         var activity = log.Activity;
         var ticks = log.Ticks;
         var caseStart = log.CaseStart;
+
+        // Edges are numbered densely as they are met: edge (x, y) is slot[x * a + y] - 1.
+        var slot = new Dictionary<long, int>();
+        var edgeFrom = new List<int>();
+        var edgeTo = new List<int>();
+        var edgeCount = new List<int>();
+        var dense = (long)a * a <= 1 << 20 ? new int[a * a] : null;
+        int EdgeOf(int x, int y)
+        {
+            long key = ((long)x * a) + y;
+            if (dense is not null)
+            {
+                ref var d = ref dense[key];
+                if (d == 0)
+                {
+                    edgeFrom.Add(x);
+                    edgeTo.Add(y);
+                    edgeCount.Add(0);
+                    d = edgeFrom.Count;
+                }
+
+                return d - 1;
+            }
+
+            if (!slot.TryGetValue(key, out var s))
+            {
+                edgeFrom.Add(x);
+                edgeTo.Add(y);
+                edgeCount.Add(0);
+                slot[key] = s = edgeFrom.Count;
+            }
+
+            return s - 1;
+        }
+
+        var transitions = 0;
         foreach (var c in cases)
         {
             int from = caseStart[c], to = caseStart[c + 1];
@@ -43,40 +77,19 @@ public static class DirectlyFollows
             for (var e = from + 1; e < to; e++)
             {
                 activityCount[activity[e]]++;
-                var edge = (activity[e - 1] * a) + activity[e];
-                edgeCount[edge] = edgeCount.GetValueOrDefault(edge) + 1;
-                transitions?.Add((edge, ticks[e] - ticks[e - 1]));
+                edgeCount[EdgeOf(activity[e - 1], activity[e])]++;
             }
+
+            transitions += to - from - 1;
         }
 
-        Dictionary<int, (double Mean, double Median, double P90)>? waits = null;
-        if (transitions is not null)
-        {
-            waits = [];
-            var sorted = transitions.ToArray();
-            Array.Sort(sorted);
-            var span = sorted.AsSpan();
-            var buffer = new long[sorted.Length];
-            for (int i = 0, j; i < span.Length; i = j)
-            {
-                for (j = i; j < span.Length && span[j].Edge == span[i].Edge; j++)
-                {
-                    buffer[j - i] = span[j].Wait;
-                }
-
-                var values = buffer.AsSpan(0, j - i);
-                waits[span[i].Edge] = (Stats.Mean(values), Stats.Percentile(values, 0.5), Stats.Percentile(values, 0.9));
-            }
-        }
-
+        var waits = performance ? Waits(log, cases, edgeCount, EdgeOf, transitions) : null;
         var names = log.ActivityNames;
-        var edges = edgeCount
-            .Select(kv =>
+        var edges = Enumerable.Range(0, edgeFrom.Count)
+            .Select(i =>
             {
-                var edge = new DfgEdge(names[kv.Key / a], names[kv.Key % a], kv.Value);
-                return waits is not null && waits.TryGetValue(kv.Key, out var w)
-                    ? edge with { MeanWait = Ticks(w.Mean), MedianWait = Ticks(w.Median), P90Wait = Ticks(w.P90) }
-                    : edge;
+                var edge = new DfgEdge(names[edgeFrom[i]], names[edgeTo[i]], edgeCount[i]);
+                return waits is null ? edge : edge with { MeanWait = Ticks(waits[i].Mean), MedianWait = Ticks(waits[i].Median), P90Wait = Ticks(waits[i].P90) };
             })
             .OrderByDescending(e => e.Frequency).ThenBy(e => e.From, StringComparer.Ordinal).ThenBy(e => e.To, StringComparer.Ordinal)
             .ToList();
@@ -88,6 +101,37 @@ public static class DirectlyFollows
             edges,
             Counts(names, starts),
             Counts(names, ends));
+    }
+
+    /// <summary>Mean, median and p90 wait per edge: waits bucketed by edge (counting sort), order statistics by selection.</summary>
+    private static (double Mean, double Median, double P90)[] Waits(MiningLog log, IReadOnlyList<int> cases, List<int> edgeCount, Func<int, int, int> edgeOf, int transitions)
+    {
+        var offset = new int[edgeCount.Count + 1];
+        for (var i = 0; i < edgeCount.Count; i++)
+        {
+            offset[i + 1] = offset[i] + edgeCount[i];
+        }
+
+        var next = (int[])offset.Clone();
+        var values = new long[transitions];
+        var activity = log.Activity;
+        var ticks = log.Ticks;
+        foreach (var c in cases)
+        {
+            for (var e = log.CaseStart[c] + 1; e < log.CaseStart[c + 1]; e++)
+            {
+                values[next[edgeOf(activity[e - 1], activity[e])]++] = ticks[e] - ticks[e - 1];
+            }
+        }
+
+        var result = new (double, double, double)[edgeCount.Count];
+        for (var i = 0; i < edgeCount.Count; i++)
+        {
+            var span = values.AsSpan(offset[i], edgeCount[i]);
+            result[i] = (Stats.Mean(span), Stats.SelectPercentile(span, 0.5), Stats.SelectPercentile(span, 0.9));
+        }
+
+        return result;
     }
 
     private static TimeSpan Ticks(double ticks) => TimeSpan.FromTicks((long)Math.Round(ticks));

@@ -143,6 +143,82 @@ public static class Stats
         return sorted[lower] + ((sorted[upper] - sorted[lower]) * (position - lower));
     }
 
+    /// <summary>
+    /// The same quantile as <see cref="Percentile"/> over unsorted values, found by selection in linear time; reorders
+    /// <paramref name="values"/>.
+    /// </summary>
+    public static double SelectPercentile(Span<long> values, double p)
+    {
+        if (values.Length == 0)
+        {
+            return 0;
+        }
+
+        var position = p * (values.Length - 1);
+        var lower = (int)Math.Floor(position);
+        var low = Select(values, lower);
+        if (lower + 1 >= values.Length || position == lower)
+        {
+            return low;
+        }
+
+        // After selection everything right of `lower` is at least as large: the next order statistic is their minimum.
+        var high = long.MaxValue;
+        foreach (var v in values[(lower + 1)..])
+        {
+            high = Math.Min(high, v);
+        }
+
+        return low + ((high - low) * (position - lower));
+    }
+
+    /// <summary>Hoare's selection: puts the k-th smallest value at index k, smaller ones left and larger ones right.</summary>
+    private static long Select(Span<long> values, int k)
+    {
+        int left = 0, right = values.Length - 1;
+        while (left < right)
+        {
+            var pivot = MedianOfThree(values[left], values[left + ((right - left) / 2)], values[right]);
+            int i = left, j = right;
+            while (i <= j)
+            {
+                while (values[i] < pivot)
+                {
+                    i++;
+                }
+
+                while (values[j] > pivot)
+                {
+                    j--;
+                }
+
+                if (i <= j)
+                {
+                    (values[i], values[j]) = (values[j], values[i]);
+                    i++;
+                    j--;
+                }
+            }
+
+            if (k <= j)
+            {
+                right = j;
+            }
+            else if (k >= i)
+            {
+                left = i;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return values[k];
+    }
+
+    private static long MedianOfThree(long a, long b, long c) => Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
+
     /// <summary>The mean; 0 for none.</summary>
     public static double Mean(ReadOnlySpan<long> values)
     {

@@ -12,8 +12,18 @@ int Option(string name, int fallback)
 
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "ingest";
 var root = Tools.RepoRoot();
-await NpmTools.EnsureInstalledAsync(root, AzuriteProcess.Script(root));
+if (which is not "mining")
+{
+    await NpmTools.EnsureInstalledAsync(root, AzuriteProcess.Script(root));
+}
+
 Console.WriteLine($"CollectionsFx benchmarks on {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTimeOffset.UtcNow:yyyy-MM-dd}");
+
+if (which is "mining" or "all")
+{
+    Console.WriteLine("Process mining (pm4py reference: 150,370 cases, 561k events)");
+    await MiningBenchmark.RunAsync(Option("--cases", 150_370), Option("--variants", 230), Option("--runs", 5));
+}
 
 if (which is "ingest" or "all")
 {
