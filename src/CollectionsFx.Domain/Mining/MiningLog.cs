@@ -90,6 +90,18 @@ public sealed class MiningLogBuilder
     private long[] ticksOf = new long[1024];
     private int count;
 
+    /// <summary>Creates an empty builder.</summary>
+    public MiningLogBuilder()
+    {
+        caseLookup = cases.GetAlternateLookup<ReadOnlySpan<char>>();
+        activityLookup = activities.GetAlternateLookup<ReadOnlySpan<char>>();
+        resourceLookup = resources.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> caseLookup;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> activityLookup;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> resourceLookup;
+
     /// <summary>Events and cases the input had but the log does not, with reasons.</summary>
     public List<SkippedEvent> Skipped { get; } = [];
 
@@ -116,9 +128,18 @@ public sealed class MiningLogBuilder
             Array.Resize(ref ticksOf, size);
         }
 
-        caseOf[count] = Intern(cases, caseIds, caseId);
-        activityOf[count] = Intern(activities, activityNames, activity);
-        resourceOf[count] = resource.IsEmpty ? 0 : Intern(resources, resourceNames, resource);
+        // Logs usually list a case's events together: the previous row's case is checked before the dictionary.
+        if (count > 0 && caseId.SequenceEqual(caseIds[caseOf[count - 1]]))
+        {
+            caseOf[count] = caseOf[count - 1];
+        }
+        else
+        {
+            caseOf[count] = Intern(caseLookup, caseIds, caseId);
+        }
+
+        activityOf[count] = Intern(activityLookup, activityNames, activity);
+        resourceOf[count] = resource.IsEmpty ? 0 : Intern(resourceLookup, resourceNames, resource);
         ticksOf[count] = utcTicks;
         count++;
     }
@@ -132,6 +153,48 @@ public sealed class MiningLogBuilder
         }
 
         column[Case(caseId)] = value;
+    }
+
+    /// <summary>
+    /// Appends everything <paramref name="other"/> collected after what this builder has (as if its input followed this one's):
+    /// names are re-interned, cases that both saw are merged, skipped rows are kept.
+    /// </summary>
+    public void Append(MiningLogBuilder other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var caseMap = other.caseIds.Select(id => Case(id)).ToArray();
+        var activityMap = other.activityNames.Select(n => Intern(activities, activityNames, n)).ToArray();
+        var resourceMap = other.resourceNames.Select(n => n.Length == 0 ? 0 : Intern(resources, resourceNames, n)).ToArray();
+        var size = count + other.count;
+        if (size > caseOf.Length)
+        {
+            Array.Resize(ref caseOf, size);
+            Array.Resize(ref activityOf, size);
+            Array.Resize(ref resourceOf, size);
+            Array.Resize(ref ticksOf, size);
+        }
+
+        for (var i = 0; i < other.count; i++)
+        {
+            caseOf[count + i] = caseMap[other.caseOf[i]];
+            activityOf[count + i] = activityMap[other.activityOf[i]];
+            resourceOf[count + i] = resourceMap[other.resourceOf[i]];
+        }
+
+        Array.Copy(other.ticksOf, 0, ticksOf, count, other.count);
+        count = size;
+        foreach (var (name, values) in other.caseAttributes)
+        {
+            foreach (var (c, value) in values)
+            {
+                if (value is not null)
+                {
+                    SetCaseAttributeIfAbsent(other.caseIds[c], name, value);
+                }
+            }
+        }
+
+        Skipped.AddRange(other.Skipped);
     }
 
     /// <summary>Sets a case attribute unless the case already has a value for it.</summary>
@@ -252,13 +315,15 @@ public sealed class MiningLogBuilder
 
     private int Case(string caseId) => Intern(cases, caseIds, caseId);
 
-    private static int Intern(Dictionary<string, int> map, List<string> names, ReadOnlySpan<char> value)
+    private static int Intern(Dictionary<string, int> map, List<string> names, ReadOnlySpan<char> value) =>
+        Intern(map.GetAlternateLookup<ReadOnlySpan<char>>(), names, value);
+
+    private static int Intern(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, List<string> names, ReadOnlySpan<char> value)
     {
-        var lookup = map.GetAlternateLookup<ReadOnlySpan<char>>();
         if (!lookup.TryGetValue(value, out var index))
         {
             var text = value.ToString();
-            map[text] = index = names.Count;
+            lookup.Dictionary[text] = index = names.Count;
             names.Add(text);
         }
 

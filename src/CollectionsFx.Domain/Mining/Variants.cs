@@ -84,26 +84,39 @@ public sealed class VariantIndex
     public IReadOnlyList<Variant> Summarize(IReadOnlyList<int> cases)
     {
         ArgumentNullException.ThrowIfNull(cases);
-        var byVariant = new List<long>?[Count + 1];
+
+        // Durations bucketed by variant (counting sort), then mean and median per bucket by selection.
+        var counts = new int[Count + 2];
+        foreach (var c in cases)
+        {
+            counts[variantOfCase[c] + 1]++;
+        }
+
+        for (var v = 1; v < counts.Length; v++)
+        {
+            counts[v] += counts[v - 1];
+        }
+
+        var next = (int[])counts.Clone();
+        var durations = new long[cases.Count];
         foreach (var c in cases)
         {
             var (start, end) = Log.SpanOf(c);
-            (byVariant[variantOfCase[c]] ??= []).Add(end - start);
+            durations[next[variantOfCase[c]]++] = end - start;
         }
 
         var result = new List<Variant>();
         for (var v = 1; v <= Count; v++)
         {
-            if (byVariant[v] is not { } durations)
+            var bucket = durations.AsSpan(counts[v], counts[v + 1] - counts[v]);
+            if (bucket.Length == 0)
             {
                 continue;
             }
 
-            var sorted = CollectionsMarshal.AsSpan(durations);
-            sorted.Sort();
             result.Add(new Variant(
-                v, ActivitiesOf(v), durations.Count, (double)durations.Count / cases.Count,
-                TimeSpan.FromTicks((long)Stats.Mean(sorted)), TimeSpan.FromTicks((long)Stats.Percentile(sorted, 0.5))));
+                v, ActivitiesOf(v), bucket.Length, (double)bucket.Length / cases.Count,
+                TimeSpan.FromTicks((long)Stats.Mean(bucket)), TimeSpan.FromTicks((long)Stats.SelectPercentile(bucket, 0.5))));
         }
 
         return result.OrderByDescending(v => v.Cases).ThenBy(v => v.Id).ToList();

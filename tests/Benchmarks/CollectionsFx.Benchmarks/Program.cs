@@ -22,7 +22,7 @@ Console.WriteLine($"CollectionsFx benchmarks on {Environment.ProcessorCount} cor
 if (which is "mining" or "all")
 {
     Console.WriteLine("Process mining (pm4py reference: 150,370 cases, 561k events)");
-    await MiningBenchmark.RunAsync(Option("--cases", 150_370), Option("--variants", 230), Option("--runs", 5));
+    await MiningBenchmark.RunAsync(Option("--cases", 150_370), Option("--variants", 230), Option("--runs", 7));
 }
 
 if (which is "ingest" or "all")

@@ -53,6 +53,41 @@ public sealed class EventLogFileTests
             builder.Skipped.Select(s => $"{s.Where}: {s.Reason}"));
     }
 
+    [Fact]
+    public void A_large_file_read_in_parallel_parts_equals_reading_it_in_one_go()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cfx-parts-{Guid.NewGuid():N}.csv");
+        try
+        {
+            var csv = new StringBuilder("case,activity,time\n");
+            for (var i = 0; i < 400_000; i++)
+            {
+                // A bad row now and then, in every part: its line number must be the file's.
+                csv.Append(i % 50_000 == 7
+                    ? string.Create(CultureInfo.InvariantCulture, $"C{i / 3},Broken,not-a-date\n")
+                    : string.Create(CultureInfo.InvariantCulture, $"C{i / 3},A{i % 4},2026-01-01T{i % 24:00}:00:00Z\n"));
+            }
+
+            File.WriteAllText(path, csv.ToString());
+            var mapping = EventLogMapping.Parse("""{"case":"case","activity":"activity","timestamp":"time"}""");
+
+            var parallel = CsvEventLog.ReadFile(path, mapping, parallelism: 2);
+            using var file = File.OpenRead(path);
+            var serial = CsvEventLog.Read(file, mapping);
+
+            Assert.Equal(serial.Skipped, parallel.Skipped);
+            Assert.Equal(8, parallel.Skipped.Count);
+            Assert.Equal("line 150009", parallel.Skipped[3].Where);
+            var (p, s) = (parallel.Build(), serial.Build());
+            Assert.Equal(p.CaseIds, s.CaseIds);
+            Assert.Equal(AllEvents(s), AllEvents(p));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Theory]
     [InlineData("""{"case":"CaseId","activity":"activity","timestamp":"time"}""", "no column 'CaseId' (mapped as case)")]
     [InlineData("""{"case":"case","activity":"activity","timestamp":"time","resource":"who"}""", "no column 'who' (mapped as resource)")]
