@@ -23,7 +23,15 @@ public sealed class ArInvoice
         Currency = invoice.Currency;
         Rate = rate;
         WrittenOffOn = writtenOffOn;
-        this.reductions = reductions.OrderBy(r => r.Date).ToArray();
+        this.reductions = reductions.ToArray();
+        if (this.reductions.Length > 1)
+        {
+            // Stable by date: equal dates keep their order.
+            var order = this.reductions.Select((r, i) => (r.Date, i)).ToArray();
+            Array.Sort(order);
+            this.reductions = order.Select(o => this.reductions[o.i]).ToArray();
+        }
+
         decimal reduced = 0;
         foreach (var r in this.reductions)
         {
@@ -251,7 +259,7 @@ public sealed class ArBook
                     Account(c.CustomerId).Credits.Add(new ArCredit(c.IssueDate, rates.Convert(c.Amount, c.Currency, c.IssueDate)));
                     break;
                 case ContactRecord c:
-                    Account(c.CustomerId).Actions.Add(new ArAction(calendar.DateOf(c.OccurredAt), c.ActionKind, c.Automated, c.DunningLevel, c.Invoices.ToList()));
+                    Account(c.CustomerId).Actions.Add(new ArAction(calendar.DateOf(c.OccurredAt), c.ActionKind, c.Automated, c.DunningLevel, c.Invoices));
                     break;
                 case PromiseRecord p:
                     var madeOn = calendar.DateOf(known.FirstSeenAt.GetValueOrDefault(p.Key, p.ChangedAt));

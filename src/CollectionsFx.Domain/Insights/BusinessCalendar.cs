@@ -29,7 +29,8 @@ public sealed class BusinessCalendar
     }
 
     /// <summary>The business date on which <paramref name="instant"/> falls in the tenant's zone.</summary>
-    public DateOnly DateOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Zone).DateTime);
+    public DateOnly DateOf(DateTimeOffset instant) =>
+        ReferenceEquals(Zone, TimeZoneInfo.Utc) ? DateOnly.FromDateTime(instant.UtcDateTime) : DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Zone).DateTime);
 
     /// <summary>The first instant (UTC) of the business day after <paramref name="date"/>: everything before it happened on or before that date.</summary>
     public DateTimeOffset EndOf(DateOnly date)

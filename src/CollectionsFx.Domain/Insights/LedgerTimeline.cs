@@ -4,7 +4,7 @@ namespace CollectionsFx.Domain.Insights;
 
 /// <summary>
 /// The ledger as it was known at one instant: the highest version of every entity changed at or before it,
-/// plus two facts that only the history holds (when an invoice was written off, when an entity was first seen).
+/// plus two facts that only the history holds (when an invoice was written off, when a promise was first recorded).
 /// </summary>
 public sealed record KnownLedger(
     DateTimeOffset At,
@@ -20,7 +20,7 @@ public sealed record KnownLedger(
             list.Count == 0 ? DateTimeOffset.MaxValue : list.Max(r => r.ChangedAt),
             list,
             list.OfType<InvoiceRecord>().Where(i => i.WrittenOff).ToDictionary(i => i.Id, i => i.ChangedAt, StringComparer.Ordinal),
-            list.ToDictionary(r => r.Key, r => r.ChangedAt));
+            list.OfType<PromiseRecord>().ToDictionary(r => r.Key, r => r.ChangedAt));
     }
 }
 
@@ -78,7 +78,7 @@ public sealed class LedgerTimeline
         var current = new Dictionary<EntityKey, LedgerRecord>();
         var writtenOff = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
 
-        // First-seen times never change once set, so every snapshot can share the one dictionary.
+        // First-seen times (kept for promises: when a promise was made) never change once set, so every snapshot can share the one dictionary.
         var firstSeen = new Dictionary<EntityKey, DateTimeOffset>();
         var next = 0;
         foreach (var cutoff in cutoffs)
@@ -86,7 +86,11 @@ public sealed class LedgerTimeline
             for (; next < versions.Length && versions[next].ChangedAt <= cutoff; next++)
             {
                 var r = versions[next];
-                firstSeen.TryAdd(r.Key, r.ChangedAt);
+                if (r.Kind == EntityKind.Promise)
+                {
+                    firstSeen.TryAdd(r.Key, r.ChangedAt);
+                }
+
                 if (current.TryGetValue(r.Key, out var old) && old.Version >= r.Version)
                 {
                     continue;

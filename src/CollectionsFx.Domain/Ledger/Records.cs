@@ -242,8 +242,12 @@ public sealed record ContactRecord : LedgerRecord
 
     /// <summary>Every invoice the contact is about: <see cref="InvoiceId"/> first, then <see cref="InvoiceIds"/>, without repeats.</summary>
     [JsonIgnore]
-    public IEnumerable<string> Invoices =>
-        (InvoiceId is null ? [] : new[] { InvoiceId }).Concat(InvoiceIds ?? []).Distinct(StringComparer.Ordinal);
+    public IReadOnlyList<string> Invoices => (InvoiceId, InvoiceIds) switch
+    {
+        (null, null or { Count: 0 }) => [],
+        ({ } one, null or { Count: 0 }) => [one],
+        _ => (InvoiceId is null ? [] : new[] { InvoiceId }).Concat(InvoiceIds ?? []).Distinct(StringComparer.Ordinal).ToList(),
+    };
 
     /// <inheritdoc />
     public override EntityKind Kind => EntityKind.Contact;

@@ -12,7 +12,7 @@ int Option(string name, int fallback)
 
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "ingest";
 var root = Tools.RepoRoot();
-if (which is not "mining")
+if (which is not ("mining" or "kpi"))
 {
     await NpmTools.EnsureInstalledAsync(root, AzuriteProcess.Script(root));
 }
@@ -23,6 +23,12 @@ if (which is "mining" or "all")
 {
     Console.WriteLine("Process mining (pm4py reference: 150,370 cases, 561k events)");
     await MiningBenchmark.RunAsync(Option("--cases", 150_370), Option("--variants", 230), Option("--runs", 7));
+}
+
+if (which is "kpi" or "all")
+{
+    Console.WriteLine("KPIs vs DuckDB");
+    await KpiBenchmark.RunAsync(Option("--invoices", 1_000_000), Option("--customers", 10_000), Option("--runs", 3));
 }
 
 if (which is "ingest" or "all")
