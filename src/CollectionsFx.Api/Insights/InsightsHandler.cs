@@ -41,16 +41,23 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
 
         return await WithRatesAsync(async () =>
         {
-            var report = snapshot.Cached($"kpis|{asOf:yyyy-MM-dd}|{period}|{groupBy}", () => snapshot.Kpis.Report(asOf, period, groupBy));
+            var (allTargets, targetsVersion) = await TargetsAsync(cancellationToken).ConfigureAwait(false);
             var scope = Scope(groupBy);
-            var set = (await targets.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Where(t => t.Scope == scope).ToList();
-            return Results.Json(
-                new
-                {
-                    report.AsOf, report.Period, report.GroupBy, report.Currency, Snapshot = Info(snapshot), Formulas = KpiFormulas.All,
-                    Groups = report.Groups.Select(g => new { g.Key, g.Values, Targets = TargetsOf(set, g) }),
-                },
-                ApiJson.Options);
+
+            // The serialized answer is cached with the report: a grouping by customer is megabytes of JSON.
+            var body = await snapshot.CachedAsync($"json|kpis|{asOf:yyyy-MM-dd}|{period}|{groupBy}|{targetsVersion}", async () =>
+            {
+                var report = await snapshot.ReportAsync(asOf, period, groupBy).ConfigureAwait(false);
+                var set = allTargets.Where(t => t.Scope == scope).ToList();
+                return JsonSerializer.SerializeToUtf8Bytes(
+                    new
+                    {
+                        report.AsOf, report.Period, report.GroupBy, report.Currency, Snapshot = Info(snapshot), Formulas = KpiFormulas.All,
+                        Groups = report.Groups.Select(g => new { g.Key, g.Values, Targets = TargetsOf(set, g) }),
+                    },
+                    ApiJson.Options);
+            }).ConfigureAwait(false);
+            return Results.Bytes(body, "application/json");
         }).ConfigureAwait(false);
     }
 
@@ -67,10 +74,10 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
             return problem;
         }
 
-        return await WithRatesAsync(() =>
+        return await WithRatesAsync(async () =>
         {
-            var trend = snapshot.Cached($"trend|{asOf:yyyy-MM-dd}|{months}|{groupBy}", () => snapshot.Kpis.Trend(asOf, months, groupBy));
-            return Task.FromResult(Results.Json(new { asOf, months, groupBy, snapshot.Rates.ReportingCurrency, Snapshot = Info(snapshot), Points = trend }, ApiJson.Options));
+            var trend = await snapshot.CachedAsync($"trend|{asOf:yyyy-MM-dd}|{months}|{groupBy}", async () => (await snapshot.KpisAsync().ConfigureAwait(false)).Trend(asOf, months, groupBy)).ConfigureAwait(false);
+            return Results.Json(new { asOf, months, groupBy, snapshot.Rates.ReportingCurrency, Snapshot = Info(snapshot), Points = trend }, ApiJson.Options);
         }).ConfigureAwait(false);
     }
 
@@ -93,14 +100,14 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
             return problem;
         }
 
-        return await WithRatesAsync(() =>
+        return await WithRatesAsync(async () =>
         {
-            var all = snapshot.Cached($"gaps|{asOf:yyyy-MM-dd}", () =>
-                ExecutionGaps.Find(snapshot.Kpis.BookAsOf(asOf), asOf, insights.Options.Gaps, _ => null));
+            var all = await snapshot.CachedAsync($"gaps|{asOf:yyyy-MM-dd}", async () =>
+                ExecutionGaps.Find(await snapshot.BookAsOfAsync(asOf).ConfigureAwait(false), asOf, insights.Options.Gaps, _ => null)).ConfigureAwait(false);
             var selected = all.Where(g => (kinds.Count == 0 || kinds.Contains(g.Kind)) && (collectors.Count == 0 || collectors.Contains(g.Collector))).ToList();
             var summary = selected.GroupBy(g => g.Kind).Select(g => new { Kind = g.Key, Gaps = g.Count(), Invoices = g.Sum(x => x.InvoiceIds.Count), MoneyAtStake = g.Sum(x => x.MoneyAtStake) })
                 .OrderByDescending(s => s.MoneyAtStake).ToList();
-            return Task.FromResult(Results.Json(new { asOf, snapshot.Rates.ReportingCurrency, Snapshot = Info(snapshot), Total = selected.Count, Summary = summary, Gaps = selected.Take(limit) }, ApiJson.Options));
+            return Results.Json(new { asOf, snapshot.Rates.ReportingCurrency, Snapshot = Info(snapshot), Total = selected.Count, Summary = summary, Gaps = selected.Take(limit) }, ApiJson.Options);
         }).ConfigureAwait(false);
     }
 
@@ -170,6 +177,7 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
 
         var target = new KpiTarget(kpi, Scope(groupBy), key!, value, setBy!, time.GetUtcNow(), Text("note"));
         await targets.SetAsync(target, cancellationToken).ConfigureAwait(false);
+        cachedTargets = null;
         return Results.Json(target, ApiJson.Options);
     }
 
@@ -187,11 +195,11 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
             return problem;
         }
 
-        return await WithRatesAsync(() =>
+        return await WithRatesAsync(async () =>
         {
-            var trend = snapshot.Cached($"trend|{asOf:yyyy-MM-dd}|{months}|{groupBy}", () => snapshot.Kpis.Trend(asOf, months, groupBy));
+            var trend = await snapshot.CachedAsync($"trend|{asOf:yyyy-MM-dd}|{months}|{groupBy}", async () => (await snapshot.KpisAsync().ConfigureAwait(false)).Trend(asOf, months, groupBy)).ConfigureAwait(false);
             var suggestions = TargetSuggestions.Suggest(TargetKpi.All[kpiName], trend, snapshot.Rates.ReportingCurrency);
-            return Task.FromResult(Results.Json(new { Kpi = kpiName, groupBy, asOf, months, Suggestions = suggestions }, ApiJson.Options));
+            return Results.Json(new { Kpi = kpiName, groupBy, asOf, months, Suggestions = suggestions }, ApiJson.Options);
         }).ConfigureAwait(false);
     }
 
@@ -211,6 +219,27 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
         {
             return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid rates file", "body", ex.Message);
         }
+    }
+
+    /// <summary>How long this instance trusts its copy of the targets (another instance may have changed them).</summary>
+    public static readonly TimeSpan TargetsTtl = TimeSpan.FromSeconds(5);
+
+    private (IReadOnlyList<KpiTarget> List, DateTimeOffset ReadAt, long Version)? cachedTargets;
+    private long targetsVersions;
+
+    /// <summary>The current targets, re-read at most every <see cref="TargetsTtl"/> (at once after a change here), with a version for cache keys.</summary>
+    private async Task<(IReadOnlyList<KpiTarget> List, long Version)> TargetsAsync(CancellationToken ct)
+    {
+        var known = cachedTargets;
+        if (known is { } c && time.GetUtcNow() - c.ReadAt < TargetsTtl)
+        {
+            return (c.List, c.Version);
+        }
+
+        var list = await targets.ListAsync(cancellationToken: ct).ConfigureAwait(false);
+        var version = known is { } old && old.List.SequenceEqual(list) ? old.Version : Interlocked.Increment(ref targetsVersions);
+        cachedTargets = (list, time.GetUtcNow(), version);
+        return (list, version);
     }
 
     private static string Scope(KpiGroupBy groupBy) => Camel(groupBy.ToString());

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using CollectionsFx.Domain.Insights;
 using CollectionsFx.Domain.Ledger;
 using CollectionsFx.Domain.Mining;
@@ -11,9 +10,9 @@ namespace CollectionsFx.Api.Insights;
 /// </summary>
 public sealed class InsightsSnapshot
 {
-    private readonly Lazy<LedgerTimeline> timeline;
-    private readonly Lazy<VariantIndex> variants;
-    private readonly ConcurrentDictionary<string, Lazy<object>> results = new(StringComparer.Ordinal);
+    private readonly Lazy<Task<LedgerTimeline>> timeline;
+    private readonly Lazy<Task<VariantIndex>> variants;
+    private readonly BoundedCache results = new(MaxCachedResults);
 
     public InsightsSnapshot(long version, DateTimeOffset loadedAt, IReadOnlyList<LedgerEvent> events, ExchangeRates rates, BusinessCalendar calendar, CostModel costs)
     {
@@ -23,9 +22,12 @@ public sealed class InsightsSnapshot
         Rates = rates;
         Calendar = calendar;
         Costs = costs;
-        timeline = new Lazy<LedgerTimeline>(() => LedgerTimeline.FromLog(events));
-        variants = new Lazy<VariantIndex>(() => VariantIndex.Build(LedgerMining.Build(events, rates)));
+        timeline = new Lazy<Task<LedgerTimeline>>(() => Task.Run(() => LedgerTimeline.FromLog(events)));
+        variants = new Lazy<Task<VariantIndex>>(() => Task.Run(() => VariantIndex.Build(LedgerMining.Build(events, rates))));
     }
+
+    /// <summary>Most results (reports, trends, books) one snapshot keeps; the least recently used go first.</summary>
+    public const int MaxCachedResults = 64;
 
     /// <summary>Increases with every change of the log or the rates.</summary>
     public long Version { get; }
@@ -40,12 +42,56 @@ public sealed class InsightsSnapshot
 
     public CostModel Costs { get; }
 
-    public KpiEngine Kpis => new(timeline.Value, Rates, Calendar, Costs);
+    /// <summary>The KPI engine over this snapshot's history (the history is sorted once, on first use).</summary>
+    public async Task<KpiEngine> KpisAsync() => new(await timeline.Value.ConfigureAwait(false), Rates, Calendar, Costs);
 
-    public VariantIndex Variants => variants.Value;
+    /// <summary>The AR book as it stood at the end of <paramref name="asOf"/>, built once per snapshot and date (while cached).</summary>
+    public Task<ArBook> BookAsOfAsync(DateOnly asOf) => CachedAsync($"book|{asOf:yyyy-MM-dd}", async () => (await KpisAsync().ConfigureAwait(false)).BookAsOf(asOf));
 
-    /// <summary>The result of <paramref name="compute"/> for <paramref name="key"/>, computed once per snapshot.</summary>
-    public T Cached<T>(string key, Func<T> compute)
+    /// <summary>KPIs for a period as of a date, grouped; the book of that date is shared with the other requests for it.</summary>
+    public Task<KpiReport> ReportAsync(DateOnly asOf, KpiPeriod period, KpiGroupBy groupBy) =>
+        CachedAsync($"kpis|{asOf:yyyy-MM-dd}|{period}|{groupBy}", async () => KpiCalculator.Report(await BookAsOfAsync(asOf).ConfigureAwait(false), asOf, period, groupBy, Costs));
+
+    /// <summary>The mining log of this snapshot's invoice cases with its variants (built once, on first use).</summary>
+    public Task<VariantIndex> VariantsAsync() => variants.Value;
+
+    /// <summary>
+    /// The result of <paramref name="compute"/> for <paramref name="key"/>, computed once per snapshot (while cached) on the
+    /// thread pool: callers await it instead of blocking a request thread, so a burst of requests cannot starve the pool.
+    /// </summary>
+    public async Task<T> CachedAsync<T>(string key, Func<Task<T>> compute)
         where T : class =>
-        (T)results.GetOrAdd(key, _ => new Lazy<object>(() => compute())).Value;
+        (T)await results.GetOrAdd(key, () => Task.Run(async () => (object)await compute().ConfigureAwait(false))).ConfigureAwait(false);
+
+    /// <summary>A small LRU of values being computed or computed: concurrent requests for one key share one computation.</summary>
+    private sealed class BoundedCache(int capacity)
+    {
+        private readonly Dictionary<string, (Lazy<Task<object>> Value, long Used)> entries = new(StringComparer.Ordinal);
+        private long clock;
+
+        public Task<object> GetOrAdd(string key, Func<Task<object>> compute)
+        {
+            Lazy<Task<object>> lazy;
+            lock (entries)
+            {
+                if (entries.TryGetValue(key, out var entry))
+                {
+                    lazy = entry.Value;
+                }
+                else
+                {
+                    if (entries.Count >= capacity)
+                    {
+                        entries.Remove(entries.MinBy(e => e.Value.Used).Key);
+                    }
+
+                    lazy = new Lazy<Task<object>>(compute);
+                }
+
+                entries[key] = (lazy, ++clock);
+            }
+
+            return lazy.Value;
+        }
+    }
 }

@@ -19,14 +19,14 @@ public sealed class MiningHandler(InsightsService insights, ILedgerStore ledger)
     {
         var q = new QueryReader(request);
         var limit = q.Int("limit", 1, 100_000) ?? 100;
-        var (snapshot, filter) = await ReadAsync(q, cancellationToken).ConfigureAwait(false);
+        var (index, filter) = await ReadAsync(q, cancellationToken).ConfigureAwait(false);
         if (q.Problem() is { } problem)
         {
             return problem;
         }
 
-        var cases = filter.Apply(snapshot.Variants);
-        var variants = snapshot.Variants.Summarize(cases);
+        var cases = filter.Apply(index);
+        var variants = index.Summarize(cases);
         return Results.Json(new { Cases = cases.Length, TotalVariants = variants.Count, Variants = variants.Take(limit) }, ApiJson.Options);
     }
 
@@ -35,13 +35,13 @@ public sealed class MiningHandler(InsightsService insights, ILedgerStore ledger)
     {
         var q = new QueryReader(request);
         var view = q.OneOf("view", Views, "frequency");
-        var (snapshot, filter) = await ReadAsync(q, cancellationToken).ConfigureAwait(false);
+        var (index, filter) = await ReadAsync(q, cancellationToken).ConfigureAwait(false);
         if (q.Problem() is { } problem)
         {
             return problem;
         }
 
-        var graph = DirectlyFollows.Compute(snapshot.Variants.Log, filter.Apply(snapshot.Variants), view == "performance");
+        var graph = DirectlyFollows.Compute(index.Log, filter.Apply(index), view == "performance");
         return Results.Json(new { View = view, graph.Cases, graph.Activities, graph.Edges, graph.StartActivities, graph.EndActivities }, ApiJson.Options);
     }
 
@@ -49,8 +49,8 @@ public sealed class MiningHandler(InsightsService insights, ILedgerStore ledger)
     public async Task<IResult> StatsAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var q = new QueryReader(request);
-        var (snapshot, filter) = await ReadAsync(q, cancellationToken).ConfigureAwait(false);
-        return q.Problem() ?? Results.Json(LogStatistics.Compute(snapshot.Variants, filter.Apply(snapshot.Variants)), ApiJson.Options);
+        var (index, filter) = await ReadAsync(q, cancellationToken).ConfigureAwait(false);
+        return q.Problem() ?? Results.Json(LogStatistics.Compute(index, filter.Apply(index)), ApiJson.Options);
     }
 
     /// <summary>
@@ -165,9 +165,10 @@ public sealed class MiningHandler(InsightsService insights, ILedgerStore ledger)
         }
     }
 
-    private async Task<(InsightsSnapshot Snapshot, MiningFilter Filter)> ReadAsync(QueryReader q, CancellationToken ct)
+    private async Task<(VariantIndex Index, MiningFilter Filter)> ReadAsync(QueryReader q, CancellationToken ct)
     {
         var snapshot = await insights.CurrentAsync(ct).ConfigureAwait(false);
+        var index = await snapshot.VariantsAsync().ConfigureAwait(false);
         var from = q.Date("from");
         var to = q.Date("to");
         var attributes = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
@@ -188,11 +189,11 @@ public sealed class MiningHandler(InsightsService insights, ILedgerStore ledger)
             WithActivities = q.List("with"),
             WithoutActivities = q.List("without"),
         };
-        foreach (var activity in filter.WithActivities.Concat(filter.WithoutActivities).Where(a => !snapshot.Variants.Log.ActivityNames.Contains(a) && !Activities.Vocabulary.Contains(a)))
+        foreach (var activity in filter.WithActivities.Concat(filter.WithoutActivities).Where(a => !index.Log.ActivityNames.Contains(a) && !Activities.Vocabulary.Contains(a)))
         {
             q.Fail(filter.WithActivities.Contains(activity) ? "with" : "without", $"'{activity}' is not an activity of the log or of the vocabulary");
         }
 
-        return (snapshot, filter);
+        return (index, filter);
     }
 }

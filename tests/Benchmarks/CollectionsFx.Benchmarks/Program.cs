@@ -31,6 +31,13 @@ if (which is "kpi" or "all")
     await KpiBenchmark.RunAsync(Option("--invoices", 1_000_000), Option("--customers", 10_000), Option("--runs", 3));
 }
 
+if (which is "kpi-latency" or "all")
+{
+    await using var azurite = await AzuriteProcess.StartAsync(root, location: null);
+    Console.WriteLine("KPI endpoint latency");
+    await KpiLatencyBenchmark.RunAsync(azurite, Option("--invoices", 400_000), Option("--open", 100_000), Option("--clients", 50), Option("--seconds", 60));
+}
+
 if (which is "ingest" or "all")
 {
     await using var azurite = await AzuriteProcess.StartAsync(root, location: null);
