@@ -33,6 +33,14 @@ param crmWebhookSecret string
 @description('NCRONTAB schedule (with seconds) of the ERP pull timer.')
 param erpPullSchedule string = '0 */5 * * * *'
 
+@description('ISO 4217 currency every KPI is reported in.')
+@minLength(3)
+@maxLength(3)
+param reportingCurrency string = 'EUR'
+
+@description('The tenant\'s time zone (IANA id): business dates and period ends are taken there.')
+param tenantTimeZone string = 'UTC'
+
 @description('Days Log Analytics keeps logs.')
 @minValue(30)
 param logRetentionDays int = 30
@@ -73,6 +81,8 @@ module functionApp 'modules/functionapp.bicep' = {
     erpWebhookSecret: erpWebhookSecret
     crmWebhookSecret: crmWebhookSecret
     erpPullSchedule: erpPullSchedule
+    reportingCurrency: reportingCurrency
+    tenantTimeZone: tenantTimeZone
   }
 }
 

@@ -26,6 +26,12 @@ param instanceMemoryMB int
 @description('NCRONTAB schedule (with seconds) of the ERP pull.')
 param erpPullSchedule string
 
+@description('ISO 4217 reporting currency of the KPIs.')
+param reportingCurrency string
+
+@description('IANA time zone of the tenant\'s business dates.')
+param tenantTimeZone string
+
 @description('ERP webhook secret.')
 @secure()
 param erpWebhookSecret string
@@ -84,6 +90,14 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'ErpPullSchedule'
           value: erpPullSchedule
+        }
+        {
+          name: 'Insights__ReportingCurrency'
+          value: reportingCurrency
+        }
+        {
+          name: 'Insights__TimeZone'
+          value: tenantTimeZone
         }
         {
           name: 'Ingestion__Secrets__erp'

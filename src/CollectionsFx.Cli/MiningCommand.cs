@@ -44,7 +44,7 @@ internal static class MiningCommand
         }
         catch (Exception ex) when (ex is FormatException or IOException or ArgumentException)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]{ex.Message}[/]");
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
             return 1;
         }
 

@@ -27,16 +27,7 @@ public sealed class StackFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Azurite.InitializeAsync().ConfigureAwait(false);
-        app = LocalHost.Build([], new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Storage:ConnectionString"] = Azurite.ConnectionString,
-            ["Storage:Prefix"] = Prefix,
-            [$"Ingestion:Secrets:{Source}"] = Secret,
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Durable:GrpcPort"] = "0",
-            ["Durable:TaskHub"] = "hub" + Prefix,
-        }, Durable.TestWorkflows.Register);
+        app = LocalHost.Build([], HostSettings(Prefix), Durable.TestWorkflows.Register);
         await app.StartAsync().ConfigureAwait(false);
         Client = new HttpClient { BaseAddress = LocalHost.ApiAddress(app) };
     }
@@ -84,17 +75,7 @@ public sealed class StackFixture : IAsyncLifetime
     /// </summary>
     public async Task<(WebApplication App, HttpClient Client)> StartIsolatedHostAsync(IDictionary<string, string?>? settings = null)
     {
-        var prefix = AzuriteFixture.NewPrefix();
-        var all = new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Storage:ConnectionString"] = Azurite.ConnectionString,
-            ["Storage:Prefix"] = prefix,
-            [$"Ingestion:Secrets:{Source}"] = Secret,
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Durable:GrpcPort"] = "0",
-            ["Durable:TaskHub"] = "hub" + prefix,
-        };
+        var all = HostSettings(AzuriteFixture.NewPrefix());
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;
@@ -104,6 +85,18 @@ public sealed class StackFixture : IAsyncLifetime
         await host.StartAsync().ConfigureAwait(false);
         return (host, new HttpClient { BaseAddress = LocalHost.ApiAddress(host) });
     }
+
+    /// <summary>Settings of a local host on this fixture's Azurite with its own name prefix and task hub.</summary>
+    private Dictionary<string, string?> HostSettings(string prefix) => new()
+    {
+        ["urls"] = "http://127.0.0.1:0",
+        ["Storage:ConnectionString"] = Azurite.ConnectionString,
+        ["Storage:Prefix"] = prefix,
+        [$"Ingestion:Secrets:{Source}"] = Secret,
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Durable:GrpcPort"] = "0",
+        ["Durable:TaskHub"] = "hub" + prefix,
+    };
 
     /// <summary>Storage clients for the host's tables and containers.</summary>
     public StorageLayout Layout => app!.Services.GetRequiredService<StorageLayout>();
