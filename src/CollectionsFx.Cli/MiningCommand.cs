@@ -98,8 +98,7 @@ internal static class MiningCommand
         if (option("--csv") is { } csv)
         {
             var map = option("--map") ?? throw new ArgumentException("--csv needs --map MAP.json (case, activity, timestamp and resource columns).");
-            await using var file = File.OpenRead(csv);
-            return CsvEventLog.Read(file, EventLogMapping.Parse(await File.ReadAllTextAsync(map).ConfigureAwait(false)));
+            return CsvEventLog.ReadFile(csv, EventLogMapping.Parse(await File.ReadAllTextAsync(map).ConfigureAwait(false)));
         }
 
         if (option("--ocel") is { } ocel)

@@ -10,9 +10,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CollectionsFx.Benchmarks;
 
 /// <summary>
-/// The KPI endpoint of the local host over Azurite with about 1M log events and 100k open invoices: concurrent clients on
-/// loopback for a fixed time, each request a random mix of grouping and as-of date (a week of dates, so books are built
-/// under load too). Reports p50/p95/p99 latency, throughput and errors.
+/// The KPI endpoint of the local host over Azurite with about 1M log events and 100k open invoices. First every question
+/// (7 as-of dates × 5 groupings) once in turn: the wait for an answer nobody asked before. Then concurrent clients on
+/// loopback for a fixed time asking them at random. Reports p50/p95/p99 latency, throughput and errors.
 /// </summary>
 internal static class KpiLatencyBenchmark
 {
@@ -33,10 +33,8 @@ internal static class KpiLatencyBenchmark
             var watch = Stopwatch.StartNew();
             var (records, events) = Generate(invoices, openInvoices, today);
             var store = app.Services.GetRequiredService<ILedgerStore>();
-            foreach (var chunk in records.Chunk(50_000))
-            {
-                await store.CommitByCustomerAsync([.. chunk.Select(r => new IncomingRecord(r))], CancellationToken.None).ConfigureAwait(false);
-            }
+            // All at once: each customer's records go in transactions of 99, the fewest requests Azurite can take them in.
+            await store.CommitByCustomerAsync([.. records.Select(r => new IncomingRecord(r))], CancellationToken.None).ConfigureAwait(false);
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  seeded {records.Count:N0} records ({events:N0} log events, {openInvoices:N0} open invoices) into Azurite in {watch.Elapsed.TotalSeconds:0} s"));
             using var http = new HttpClient { BaseAddress = LocalHost.ApiAddress(app), Timeout = TimeSpan.FromMinutes(2) };
@@ -54,6 +52,23 @@ internal static class KpiLatencyBenchmark
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  snapshot loaded and first KPIs computed in {watch.Elapsed.TotalSeconds:0.0} s"));
             string[] groupings = ["none", "segment", "collector", "country", "customer"];
+            var urls = Enumerable.Range(0, 7).SelectMany(d => groupings.Select(g => $"/api/kpis?groupBy={g}&asOf={today.AddDays(-d):yyyy-MM-dd}")).ToList();
+
+            // Phase 1: every question asked once, one after the other: how long a user waits for an answer nobody asked before.
+            var cold = new List<double>();
+            foreach (var url in urls)
+            {
+                var t = Stopwatch.StartNew();
+                using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+                await response.Content.CopyToAsync(Stream.Null).ConfigureAwait(false);
+                cold.Add(t.Elapsed.TotalMilliseconds);
+            }
+
+            cold.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  first answers ({urls.Count} questions: 7 as-of dates × 5 groupings, sequential): median {cold[cold.Count / 2]:0} ms, max {cold[^1]:0} ms (a new as-of date builds its AR book)"));
+
+            // Phase 2: concurrent clients asking those questions at random for a fixed time.
             var latencies = new ConcurrentBag<double>();
             var errors = 0;
             var deadline = Stopwatch.StartNew();
@@ -62,10 +77,9 @@ internal static class KpiLatencyBenchmark
                 var rng = new Random(c);
                 while (deadline.Elapsed < TimeSpan.FromSeconds(seconds))
                 {
-                    var url = $"/api/kpis?groupBy={groupings[rng.Next(groupings.Length)]}&asOf={today.AddDays(-rng.Next(7)):yyyy-MM-dd}";
                     var t = Stopwatch.StartNew();
-                    using var response = await http.GetAsync(url).ConfigureAwait(false);
-                    await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+                    using var response = await http.GetAsync(urls[rng.Next(urls.Count)], HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+                    await response.Content.CopyToAsync(Stream.Null).ConfigureAwait(false);
                     latencies.Add(t.Elapsed.TotalMilliseconds);
                     if (!response.IsSuccessStatusCode)
                     {

@@ -89,6 +89,33 @@ public sealed class EventLogFileTests
     }
 
     [Theory]
+    [InlineData("\uFEFFcase,activity,time,who\r\nI1, Créer facture ,2026-01-01T10:00:00Z,anna\r\n\r\nI1,Clear Invoice,2026-01-05 10:00,\r\nI2,,2026-01-02T00:00:00Z,bob\r\nI2,Create Invoice,Jan 3 2026 10:00,bob\r\nI3,Create Invoice\r\nI4,Create Invoice,2026-02-30,x\r\n,A,2026-01-01,x")]
+    [InlineData("case;activity;time;who\nI1;A;2026-01-01T10:00:00+02:00;anna\nI1;B;2026-01-01T09:00:00Z;anna\nI2;A;2026-01-02;\n")]
+    public void Reading_a_file_gives_what_reading_its_stream_gives(string content)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cfx-fast-{Guid.NewGuid():N}.csv");
+        try
+        {
+            File.WriteAllText(path, content, new UTF8Encoding(false));
+            var mapping = EventLogMapping.Parse("""{"case":"case","activity":"activity","timestamp":"time","resource":"who"}""");
+
+            var fast = CsvEventLog.ReadFile(path, mapping, parallelism: 2);
+            using var file = File.OpenRead(path);
+            var general = CsvEventLog.Read(file, mapping);
+
+            Assert.Equal(general.Skipped, fast.Skipped);
+            var (f, g) = (fast.Build(), general.Build());
+            Assert.Equal(g.CaseIds, f.CaseIds);
+            Assert.Equal(AllEvents(g), AllEvents(f));
+            Assert.NotEmpty(AllEvents(f));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
     [InlineData("""{"case":"CaseId","activity":"activity","timestamp":"time"}""", "no column 'CaseId' (mapped as case)")]
     [InlineData("""{"case":"case","activity":"activity","timestamp":"time","resource":"who"}""", "no column 'who' (mapped as resource)")]
     public void A_mapped_column_the_file_lacks_is_an_error_naming_it(string json, string expected)
