@@ -13,6 +13,7 @@ public sealed class InsightsSnapshot
     private readonly Lazy<Task<LedgerTimeline>> timeline;
     private readonly Lazy<Task<VariantIndex>> variants;
     private readonly BoundedCache results = new(MaxCachedResults);
+    private readonly BoundedCache books = new(MaxCachedBooks);
 
     public InsightsSnapshot(long version, DateTimeOffset loadedAt, IReadOnlyList<LedgerEvent> events, ExchangeRates rates, BusinessCalendar calendar, CostModel costs)
     {
@@ -26,8 +27,11 @@ public sealed class InsightsSnapshot
         variants = new Lazy<Task<VariantIndex>>(() => Task.Run(() => VariantIndex.Build(LedgerMining.Build(events, rates))));
     }
 
-    /// <summary>Most results (reports, trends, books) one snapshot keeps; the least recently used go first.</summary>
-    public const int MaxCachedResults = 64;
+    /// <summary>Most results (reports, trends, gaps, serialized answers) one snapshot keeps; the least recently used go first.</summary>
+    public const int MaxCachedResults = 256;
+
+    /// <summary>Most AR books (one per as-of date, the big ones) one snapshot keeps.</summary>
+    public const int MaxCachedBooks = 8;
 
     /// <summary>Increases with every change of the log or the rates.</summary>
     public long Version { get; }
@@ -46,7 +50,8 @@ public sealed class InsightsSnapshot
     public async Task<KpiEngine> KpisAsync() => new(await timeline.Value.ConfigureAwait(false), Rates, Calendar, Costs);
 
     /// <summary>The AR book as it stood at the end of <paramref name="asOf"/>, built once per snapshot and date (while cached).</summary>
-    public Task<ArBook> BookAsOfAsync(DateOnly asOf) => CachedAsync($"book|{asOf:yyyy-MM-dd}", async () => (await KpisAsync().ConfigureAwait(false)).BookAsOf(asOf));
+    public async Task<ArBook> BookAsOfAsync(DateOnly asOf) =>
+        (ArBook)await books.GetOrAdd($"{asOf:yyyy-MM-dd}", () => Task.Run(async () => (object)(await KpisAsync().ConfigureAwait(false)).BookAsOf(asOf))).ConfigureAwait(false);
 
     /// <summary>KPIs for a period as of a date, grouped; the book of that date is shared with the other requests for it.</summary>
     public Task<KpiReport> ReportAsync(DateOnly asOf, KpiPeriod period, KpiGroupBy groupBy) =>
