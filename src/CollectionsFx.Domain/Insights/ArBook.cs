@@ -21,6 +21,7 @@ public sealed class ArInvoice
         DueDate = invoice.DueDate;
         Amount = invoice.Amount;
         Currency = invoice.Currency;
+        Paperless = invoice.Paperless;
         Rate = rate;
         WrittenOffOn = writtenOffOn;
         this.reductions = reductions.ToArray();
@@ -56,6 +57,9 @@ public sealed class ArInvoice
     public decimal Amount { get; }
 
     public string Currency { get; }
+
+    /// <summary>Sent electronically.</summary>
+    public bool Paperless { get; }
 
     /// <summary>Reporting-currency units per invoice-currency unit on the invoice date.</summary>
     public decimal Rate { get; }
