@@ -22,6 +22,8 @@ internal static class Cli
                 return await ImportCommand.RunAsync(rest).ConfigureAwait(false);
             case "mining":
                 return await MiningCommand.RunAsync(rest).ConfigureAwait(false);
+            case "model":
+                return await ModelCommand.RunAsync(rest).ConfigureAwait(false);
             case "kpi":
                 return await KpiCommand.RunAsync(rest).ConfigureAwait(false);
             case "demo" when rest.FirstOrDefault() == "seed":
@@ -46,6 +48,7 @@ internal static class Cli
               [green]import[/]     import an invoice extract: FILE --mapping MAP.json [grey][[--as-of ISO-8601]][/]
               [green]eventlog[/]   export (the nightly job) or load the event log's blob segments: export|load
               [green]mining[/]     variants|dfg|stats|convert of an event-log file, as JSON: --xes FILE | --csv FILE --map MAP.json | --ocel FILE --object-type T | --parquet FILE
+              [green]model[/]      evaluate (time split, model vs baselines, metrics JSON) or train, on any invoice extract: --data FILE --mapping MAP.json
               [green]kpi[/]        KPIs of a running API  [grey][[--as-of yyyy-MM-dd]] [[--period yyyy-MM]] [[--group-by segment]] [[--url U]] [[--json]][/]
               [green]demo seed[/]  send the demo company to a running API  [grey][[--url U]] [[--customers N]] [[--months N]] [[--seed N]][/]
             """);

@@ -81,7 +81,7 @@ public static class FeatureBuilder
     public static IReadOnlyList<InvoiceFeatures> ForOpenInvoices(ArBook book, DateOnly asOf, ScoringOptions options)
     {
         ArgumentNullException.ThrowIfNull(book);
-        var population = Population(book, asOf, options);
+        var population = new PopulationIndex(book, options).At(asOf);
         var result = new List<InvoiceFeatures>();
         foreach (var account in book.Accounts)
         {
@@ -99,7 +99,78 @@ public static class FeatureBuilder
     public static InvoiceFeatures For(ArBook book, ArAccount account, ArInvoice invoice, DateOnly asOf, ScoringOptions options)
     {
         ArgumentNullException.ThrowIfNull(account);
-        return Features(account, invoice, History(account, asOf, options), Population(book, asOf, options), asOf);
+        return Features(account, invoice, History(account, asOf, options), new PopulationIndex(book, options).At(asOf), asOf);
+    }
+
+    /// <summary>
+    /// Training rows: every invoice that cleared, with its features as of its issue date (when it would first be scored) and
+    /// whether it was paid on time. Invoices that never cleared are not rows; they are counted.
+    /// </summary>
+    public static (IReadOnlyList<(InvoiceFeatures Features, bool OnTime)> Rows, int Unsettled) TrainingRows(ArBook book, ScoringOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(book);
+        var population = new PopulationIndex(book, options);
+        var rows = new List<(InvoiceFeatures, bool)>();
+        var unsettled = 0;
+        foreach (var account in book.Accounts)
+        {
+            foreach (var invoice in account.Invoices)
+            {
+                if (invoice.ClearedOn is not { } cleared)
+                {
+                    unsettled++;
+                    continue;
+                }
+
+                var asOf = invoice.IssueDate;
+                rows.Add((Features(account, invoice, History(account, asOf, options), population.At(asOf), asOf), OnTime(invoice.DueDate, cleared, options)));
+            }
+        }
+
+        return (rows, unsettled);
+    }
+
+    /// <summary>The population's late share and mean days late over invoices settled before any date, by binary search.</summary>
+    private sealed class PopulationIndex
+    {
+        private readonly int[] days;
+        private readonly int[] lateCount;
+        private readonly double[] daysLate;
+
+        public PopulationIndex(ArBook book, ScoringOptions options)
+        {
+            var settled = book.Accounts.SelectMany(a => a.Invoices)
+                .Where(i => i.ClearedOn is not null)
+                .Select(i => (Day: i.ClearedOn!.Value.DayNumber, Late: OnTime(i.DueDate, i.ClearedOn!.Value, options) ? 0 : 1, DaysLate: (double)(i.ClearedOn!.Value.DayNumber - i.DueDate.DayNumber)))
+                .OrderBy(x => x.Day)
+                .ToArray();
+            days = settled.Select(x => x.Day).ToArray();
+            lateCount = new int[settled.Length + 1];
+            daysLate = new double[settled.Length + 1];
+            for (var i = 0; i < settled.Length; i++)
+            {
+                lateCount[i + 1] = lateCount[i] + settled[i].Late;
+                daysLate[i + 1] = daysLate[i] + settled[i].DaysLate;
+            }
+        }
+
+        public (float LateShare, float MeanDaysLate) At(DateOnly asOf)
+        {
+            // Settled strictly before the date.
+            var n = Array.BinarySearch(days, asOf.DayNumber);
+            n = n < 0 ? ~n : n;
+            while (n > 0 && days[n - 1] >= asOf.DayNumber)
+            {
+                n--;
+            }
+
+            while (n < days.Length && days[n] < asOf.DayNumber)
+            {
+                n++;
+            }
+
+            return n == 0 ? (0.5f, 0f) : ((float)lateCount[n] / n, (float)(daysLate[n] / n));
+        }
     }
 
     /// <summary>What the customer's record looked like before <paramref name="asOf"/>.</summary>
@@ -131,23 +202,6 @@ public static class FeatureBuilder
         return new CustomerHistory(
             settled, late, sumLate, account.Disputes.Count(d => d.Opened < asOf), broken, issued, sumAmount,
             account.TotalArOn(asOf), account.TotalArOn(asOf.AddDays(-30)));
-    }
-
-    private static (float LateShare, float MeanDaysLate) Population(ArBook book, DateOnly asOf, ScoringOptions options)
-    {
-        int settled = 0, late = 0;
-        double sum = 0;
-        foreach (var i in book.Accounts.SelectMany(a => a.Invoices))
-        {
-            if (i.ClearedOn is { } cleared && cleared < asOf)
-            {
-                settled++;
-                late += OnTime(i.DueDate, cleared, options) ? 0 : 1;
-                sum += cleared.DayNumber - i.DueDate.DayNumber;
-            }
-        }
-
-        return settled == 0 ? (0.5f, 0f) : ((float)late / settled, (float)(sum / settled));
     }
 
     private static InvoiceFeatures Features(ArAccount account, ArInvoice invoice, CustomerHistory h, (float LateShare, float MeanDaysLate) population, DateOnly asOf)

@@ -129,3 +129,28 @@ public sealed class FeatureTests
         return (records, start.AddDays(day % 230));
     }
 }
+
+public sealed class MetricsTests
+{
+    [Fact]
+    public void Perfect_random_and_inverted_rankings_give_auc_1_half_and_0()
+    {
+        bool[] labels = [false, false, true, true];
+
+        Assert.Equal(1.0, Metrics.Compute([0.1, 0.2, 0.8, 0.9], labels).RocAuc);
+        Assert.Equal(0.5, Metrics.Compute([0.5, 0.5, 0.5, 0.5], labels).RocAuc);
+        Assert.Equal(0.0, Metrics.Compute([0.9, 0.8, 0.2, 0.1], labels).RocAuc);
+        Assert.Equal(1.0, Metrics.Compute([0.1, 0.2, 0.8, 0.9], labels).PrAuc);
+    }
+
+    [Fact]
+    public void Log_loss_brier_and_calibration_follow_their_definitions()
+    {
+        var m = Metrics.Compute([0.8, 0.6], [true, false]);
+
+        Assert.Equal(-(Math.Log(0.8) + Math.Log(0.4)) / 2, m.LogLoss, 12);
+        Assert.Equal((0.04 + 0.36) / 2, m.Brier, 12);
+        Assert.Equal(0.5, m.PositiveRate);
+        Assert.Equal(2, m.Calibration.Sum(b => b.Count));
+    }
+}

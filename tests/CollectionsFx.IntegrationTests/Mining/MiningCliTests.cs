@@ -7,7 +7,7 @@ namespace CollectionsFx.IntegrationTests.Mining;
 /// <summary>`cfx mining` as a user runs it: a separate process printing JSON.</summary>
 public sealed class MiningCliTests
 {
-    private static async Task<(int Exit, string Out, string Err)> CfxAsync(params string[] args)
+    internal static async Task<(int Exit, string Out, string Err)> CfxAsync(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cfx.dll"));

@@ -1,0 +1,105 @@
+using CollectionsFx.Domain.Scoring;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace CollectionsFx.Scoring;
+
+/// <summary>One row as ML.NET sees it: the numeric features, two categories, and the label (paid on time).</summary>
+public sealed class ModelInput
+{
+    public float PriorLateShare { get; set; }
+
+    public float PriorMeanDaysLate { get; set; }
+
+    public float PriorSettled { get; set; }
+
+    public float ColdStart { get; set; }
+
+    public float PriorDisputes { get; set; }
+
+    public float PriorBrokenPromises { get; set; }
+
+    public float AmountVsMean { get; set; }
+
+    public float LogAmount { get; set; }
+
+    public float TermsDays { get; set; }
+
+    public float DaysToDue { get; set; }
+
+    public float OpenShare { get; set; }
+
+    public float LogOpenBalance { get; set; }
+
+    public float BalanceTrend { get; set; }
+
+    public float Paperless { get; set; }
+
+    public string Country { get; set; } = string.Empty;
+
+    public string Segment { get; set; } = string.Empty;
+
+    public bool Label { get; set; }
+
+    /// <summary>The numeric columns, in the order the model concatenates them.</summary>
+    public static readonly string[] Numeric =
+    [
+        nameof(PriorLateShare), nameof(PriorMeanDaysLate), nameof(PriorSettled), nameof(ColdStart), nameof(PriorDisputes), nameof(PriorBrokenPromises),
+        nameof(AmountVsMean), nameof(LogAmount), nameof(TermsDays), nameof(DaysToDue), nameof(OpenShare), nameof(LogOpenBalance), nameof(BalanceTrend), nameof(Paperless),
+    ];
+
+    public static ModelInput From(InvoiceFeatures f, bool label = false) => new()
+    {
+        PriorLateShare = f.PriorLateShare, PriorMeanDaysLate = f.PriorMeanDaysLate, PriorSettled = f.PriorSettled, ColdStart = f.ColdStart,
+        PriorDisputes = f.PriorDisputes, PriorBrokenPromises = f.PriorBrokenPromises, AmountVsMean = f.AmountVsMean, LogAmount = f.LogAmount,
+        TermsDays = f.TermsDays, DaysToDue = f.DaysToDue, OpenShare = f.OpenShare, LogOpenBalance = f.LogOpenBalance, BalanceTrend = f.BalanceTrend,
+        Paperless = f.Paperless, Country = f.Country, Segment = f.Segment, Label = label,
+    };
+}
+
+/// <summary>The model's output row.</summary>
+public sealed class ModelOutput
+{
+    public bool Label { get; set; }
+
+    /// <summary>Calibrated probability of "paid on time".</summary>
+    public float Probability { get; set; }
+}
+
+/// <summary>Which learner: the gradient-boosted trees of the product, or the logistic-regression baseline.</summary>
+public enum Learner
+{
+    FastTree,
+    LogisticRegression,
+}
+
+/// <summary>Trains and applies likelihood-to-pay models (ML.NET, seeded so a run can be repeated).</summary>
+public sealed class LikelihoodModel(MLContext ml, ITransformer model, DataViewSchema schema)
+{
+    public ITransformer Transformer => model;
+
+    public DataViewSchema Schema => schema;
+
+    /// <summary>Trains on <paramref name="rows"/>. FastTree's probabilities are Platt-calibrated on the training data; the logistic regression's are its own.</summary>
+    public static LikelihoodModel Train(IEnumerable<ModelInput> rows, Learner learner, int seed = 1)
+    {
+        var ml = new MLContext(seed);
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var features = ml.Transforms.Categorical.OneHotEncoding([new InputOutputColumnPair("CountryOneHot", nameof(ModelInput.Country)), new InputOutputColumnPair("SegmentOneHot", nameof(ModelInput.Segment))])
+            .Append(ml.Transforms.Concatenate("Features", [.. ModelInput.Numeric, "CountryOneHot", "SegmentOneHot"]));
+        ITransformer model = learner == Learner.FastTree
+            ? features.Append(ml.BinaryClassification.Trainers.FastTree(labelColumnName: nameof(ModelInput.Label), numberOfLeaves: 31, numberOfTrees: 200, minimumExampleCountPerLeaf: 20, learningRate: 0.1)).Fit(data)
+            : features.Append(ml.Transforms.NormalizeMeanVariance("Features")).Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(labelColumnName: nameof(ModelInput.Label))).Fit(data);
+        return new LikelihoodModel(ml, model, data.Schema);
+    }
+
+    /// <summary>Probabilities of "paid on time" for <paramref name="rows"/>, in order.</summary>
+    public IReadOnlyList<double> Predict(IEnumerable<ModelInput> rows)
+    {
+        var scored = model.Transform(ml.Data.LoadFromEnumerable(rows));
+        return ml.Data.CreateEnumerable<ModelOutput>(scored, reuseRowObject: false).Select(o => (double)o.Probability).ToList();
+    }
+
+    /// <summary>Saves the model (ML.NET zip with its input schema).</summary>
+    public void Save(Stream stream) => ml.Model.Save(model, schema, stream);
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text;
+using CollectionsFx.Domain.Insights;
+using CollectionsFx.Domain.Scoring;
+
+namespace CollectionsFx.Scoring;
+
+/// <summary>What a time-split evaluation found, for the model and its baselines.</summary>
+public sealed record EvaluationReport(
+    DateOnly SplitDate, int TrainRows, int TestRows, int Unsettled, double ToleranceDays,
+    ClassifierMetrics Model, ClassifierMetrics BaselinePriorLateShare, ClassifierMetrics BaselineLogisticRegression);
+
+/// <summary>A data set that cannot train or evaluate a model, with the reason in words.</summary>
+public sealed class EvaluationDataException(string message) : InvalidOperationException(message);
+
+/// <summary>Time-based evaluation: train on invoices issued before the split date, test on those issued on or after it.</summary>
+public static class ModelEvaluation
+{
+    /// <summary>Fewest rows either side of the split may have.</summary>
+    public const int MinRows = 50;
+
+    /// <summary>Evaluates FastTree beside two baselines (the customer's prior on-time share, a logistic regression).</summary>
+    public static EvaluationReport Evaluate(ArBook book, DateOnly splitDate, ScoringOptions options)
+    {
+        var (rows, unsettled) = FeatureBuilder.TrainingRows(book, options);
+        var train = rows.Where(r => r.Features.AsOf < splitDate).ToList();
+        var test = rows.Where(r => r.Features.AsOf >= splitDate).ToList();
+        Check(train, "training", $"issued before {splitDate:yyyy-MM-dd}", unsettled);
+        Check(test, "test", $"issued on or after {splitDate:yyyy-MM-dd}", unsettled);
+
+        var testInputs = test.Select(r => ModelInput.From(r.Features, r.OnTime)).ToList();
+        var labels = test.Select(r => r.OnTime).ToList();
+        var trainInputs = train.Select(r => ModelInput.From(r.Features, r.OnTime)).ToList();
+        var model = LikelihoodModel.Train(trainInputs, Learner.FastTree).Predict(testInputs);
+        var logistic = LikelihoodModel.Train(trainInputs, Learner.LogisticRegression).Predict(testInputs);
+        var prior = test.Select(r => (double)(1 - r.Features.PriorLateShare)).ToList();
+        return new EvaluationReport(
+            splitDate, train.Count, test.Count, unsettled, options.ToleranceDays,
+            Metrics.Compute(model, labels), Metrics.Compute(prior, labels), Metrics.Compute(logistic, labels));
+    }
+
+    /// <summary>The report as a readable table.</summary>
+    public static string Table(EvaluationReport r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Split {r.SplitDate:yyyy-MM-dd}: train {r.TrainRows:N0} rows, test {r.TestRows:N0} rows, {r.Unsettled:N0} invoices without a settled date skipped; on time = cleared by due date + {r.ToleranceDays} days.");
+        text.AppendLine("model                        ROC AUC   PR AUC  log loss    Brier   cal.err");
+        foreach (var (name, m) in new[] { ("FastTree (calibrated)", r.Model), ("baseline: prior late share", r.BaselinePriorLateShare), ("baseline: logistic regr.", r.BaselineLogisticRegression) })
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"{name,-27} {m.RocAuc,8:0.0000} {m.PrAuc,8:0.0000} {m.LogLoss,9:0.0000} {m.Brier,8:0.0000} {m.CalibrationError,9:0.0000}");
+        }
+
+        text.AppendLine("calibration of the model by decile (mean predicted → observed on-time rate):");
+        foreach (var b in r.Model.Calibration)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {b.Decile,2}: {b.MeanPredicted:0.000} → {b.Observed:0.000}  ({b.Count:N0} rows)");
+        }
+
+        return text.ToString();
+    }
+
+    private static void Check(List<(InvoiceFeatures Features, bool OnTime)> rows, string side, string which, int unsettled)
+    {
+        if (rows.Count < MinRows)
+        {
+            throw new EvaluationDataException($"Too few {side} rows: {rows.Count} settled invoices {which} (at least {MinRows} needed; {unsettled} invoices had no settled date and were skipped).");
+        }
+
+        if (rows.All(r => r.OnTime) || rows.All(r => !r.OnTime))
+        {
+            throw new EvaluationDataException($"The {side} rows ({which}) have only one class: every invoice was {(rows[0].OnTime ? "on time" : "late")}, so nothing can be learned or measured.");
+        }
+    }
+}
