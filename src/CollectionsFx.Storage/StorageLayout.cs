@@ -7,7 +7,8 @@ namespace CollectionsFx.Storage;
 /// <summary>The tables and containers of one CollectionsFx deployment, named with its prefix.</summary>
 public sealed record StorageLayout(
     TableClient Ledger, TableClient Connectors, TableClient Targets,
-    BlobContainerClient DeadLetters, BlobContainerClient RawPayloads, BlobContainerClient Imports, BlobContainerClient EventLog, BlobContainerClient Insights)
+    BlobContainerClient DeadLetters, BlobContainerClient RawPayloads, BlobContainerClient Imports, BlobContainerClient EventLog, BlobContainerClient Insights,
+    BlobContainerClient Models)
 {
     /// <summary>Clients for the names that <paramref name="options"/> prefix.</summary>
     public static StorageLayout Create(StorageOptions options, TableClientOptions? tableOptions = null)
@@ -25,7 +26,8 @@ public sealed record StorageLayout(
             // Named as the blob trigger expects it: extracts dropped into `imports/` are imported.
             blobs.GetBlobContainerClient("imports"),
             blobs.GetBlobContainerClient(p + "-eventlog"),
-            blobs.GetBlobContainerClient(p + "-insights"));
+            blobs.GetBlobContainerClient(p + "-insights"),
+            blobs.GetBlobContainerClient(p + "-models"));
     }
 
     /// <summary>Creates what does not exist yet (idempotent).</summary>
@@ -34,7 +36,7 @@ public sealed record StorageLayout(
         await Ledger.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         await Connectors.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         await Targets.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var c in new[] { DeadLetters, RawPayloads, Imports, EventLog, Insights })
+        foreach (var c in new[] { DeadLetters, RawPayloads, Imports, EventLog, Insights, Models })
         {
             await c.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
