@@ -53,25 +53,45 @@ public sealed partial class InsightsService(ILedgerStore ledger, RatesStore rate
             var now = time.GetUtcNow();
             var full = now - lastFullLoad > TimeSpan.FromMinutes(options.Value.FullReloadMinutes);
             var changed = false;
+            var added = new List<LedgerEvent>();
             if (full)
             {
-                seen.Clear();
-                events = [];
-                newestCommit = DateTimeOffset.MinValue;
-                lastFullLoad = now;
-                changed = true;
-            }
-
-            var added = new List<LedgerEvent>();
-            DateTimeOffset? since = full || newestCommit == DateTimeOffset.MinValue ? null : newestCommit - Overlap;
-            await foreach (var tx in ledger.ReadTransactionsAsync(since, cancellationToken).ConfigureAwait(false))
-            {
-                if (seen.Add((tx.Partition, tx.Sequence)))
+                // Read everything into new state; keep the current snapshot (and its warm caches) if nothing differs.
+                var fullSeen = new HashSet<(string, long)>();
+                var fullEvents = new List<LedgerEvent>();
+                var newest = DateTimeOffset.MinValue;
+                await foreach (var tx in ledger.ReadTransactionsAsync(null, cancellationToken).ConfigureAwait(false))
                 {
-                    added.AddRange(tx.Events);
-                    if (tx.CommittedAt > newestCommit)
+                    if (fullSeen.Add((tx.Partition, tx.Sequence)))
                     {
-                        newestCommit = tx.CommittedAt;
+                        fullEvents.AddRange(tx.Events);
+                        newest = tx.CommittedAt > newest ? tx.CommittedAt : newest;
+                    }
+                }
+
+                lastFullLoad = now;
+                newestCommit = newest;
+                if (!fullSeen.SetEquals(seen) || current is null)
+                {
+                    seen.Clear();
+                    seen.UnionWith(fullSeen);
+                    events = fullEvents;
+                    changed = true;
+                    added = fullEvents;
+                }
+            }
+            else
+            {
+                DateTimeOffset? since = newestCommit == DateTimeOffset.MinValue ? null : newestCommit - Overlap;
+                await foreach (var tx in ledger.ReadTransactionsAsync(since, cancellationToken).ConfigureAwait(false))
+                {
+                    if (seen.Add((tx.Partition, tx.Sequence)))
+                    {
+                        added.AddRange(tx.Events);
+                        if (tx.CommittedAt > newestCommit)
+                        {
+                            newestCommit = tx.CommittedAt;
+                        }
                     }
                 }
             }
@@ -84,7 +104,7 @@ public sealed partial class InsightsService(ILedgerStore ledger, RatesStore rate
                 changed = true;
             }
 
-            if (added.Count > 0)
+            if (!full && added.Count > 0)
             {
                 events = [.. events, .. added];
                 changed = true;

@@ -10,6 +10,9 @@ public sealed class RatesStore(BlobContainerClient container)
 {
     private const string Name = "rates.csv";
 
+    /// <summary>The tag <see cref="LoadAsync"/> gives while no table has been imported.</summary>
+    public const string NoTable = "(none)";
+
     /// <summary>Validates <paramref name="csv"/> for <paramref name="reportingCurrency"/> and stores it; throws <see cref="FormatException"/> naming the line.</summary>
     public async Task<ExchangeRates> SaveAsync(string reportingCurrency, string csv, CancellationToken cancellationToken = default)
     {
@@ -39,7 +42,8 @@ public sealed class RatesStore(BlobContainerClient container)
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            return (new ExchangeRates(reportingCurrency), null);
+            // "No table" has a tag of its own, so asking again while there is still none reports no change.
+            return (knownETag == NoTable ? null : new ExchangeRates(reportingCurrency), NoTable);
         }
     }
 }

@@ -12,7 +12,7 @@ int Option(string name, int fallback)
 
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "ingest";
 var root = Tools.RepoRoot();
-if (which is not ("mining" or "kpi"))
+if (which is not ("mining" or "kpi" or "scoring"))
 {
     await NpmTools.EnsureInstalledAsync(root, AzuriteProcess.Script(root));
 }
@@ -29,6 +29,12 @@ if (which is "kpi" or "all")
 {
     Console.WriteLine("KPIs vs DuckDB");
     await KpiBenchmark.RunAsync(Option("--invoices", 1_000_000), Option("--customers", 10_000), Option("--runs", 3));
+}
+
+if (which is "scoring" or "all")
+{
+    Console.WriteLine("Likelihood to pay");
+    ScoringBenchmark.Run(Option("--invoices", 1_000_000), Option("--customers", 10_000), Option("--runs", 3));
 }
 
 if (which is "kpi-latency" or "all")
