@@ -81,7 +81,7 @@ public static class FeatureBuilder
     public static IReadOnlyList<InvoiceFeatures> ForOpenInvoices(ArBook book, DateOnly asOf, ScoringOptions options)
     {
         ArgumentNullException.ThrowIfNull(book);
-        var population = new PopulationIndex(book, options).At(asOf);
+        var population = PopulationAt(book, asOf, options);
         var result = new List<InvoiceFeatures>();
         foreach (var account in book.Accounts)
         {
@@ -99,7 +99,7 @@ public static class FeatureBuilder
     public static InvoiceFeatures For(ArBook book, ArAccount account, ArInvoice invoice, DateOnly asOf, ScoringOptions options)
     {
         ArgumentNullException.ThrowIfNull(account);
-        return Features(account, invoice, History(account, asOf, options), new PopulationIndex(book, options).At(asOf), asOf);
+        return Features(account, invoice, History(account, asOf, options), PopulationAt(book, asOf, options), asOf);
     }
 
     /// <summary>
@@ -128,6 +128,27 @@ public static class FeatureBuilder
         }
 
         return (rows, unsettled);
+    }
+
+    /// <summary>The population's late share and mean days late over invoices settled before one date (one pass, no index).</summary>
+    private static (float LateShare, float MeanDaysLate) PopulationAt(ArBook book, DateOnly asOf, ScoringOptions options)
+    {
+        int settled = 0, late = 0;
+        double days = 0;
+        foreach (var account in book.Accounts)
+        {
+            foreach (var i in account.Invoices)
+            {
+                if (i.ClearedOn is { } cleared && cleared < asOf)
+                {
+                    settled++;
+                    late += OnTime(i.DueDate, cleared, options) ? 0 : 1;
+                    days += cleared.DayNumber - i.DueDate.DayNumber;
+                }
+            }
+        }
+
+        return settled == 0 ? (0.5f, 0f) : ((float)late / settled, (float)(days / settled));
     }
 
     /// <summary>The population's late share and mean days late over invoices settled before any date, by binary search.</summary>
