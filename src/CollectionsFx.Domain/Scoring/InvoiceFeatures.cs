@@ -82,17 +82,19 @@ public static class FeatureBuilder
     {
         ArgumentNullException.ThrowIfNull(book);
         var population = PopulationAt(book, asOf, options);
-        var result = new List<InvoiceFeatures>();
-        foreach (var account in book.Accounts)
-        {
-            var history = History(account, asOf, options);
-            foreach (var invoice in account.Invoices.Where(i => i.IsOnBook(asOf) && i.OpenOn(asOf) > 0))
-            {
-                result.Add(Features(account, invoice, history, population, asOf));
-            }
-        }
 
-        return result;
+        // Accounts are independent: in parallel, in account order.
+        return book.Accounts.AsParallel().AsOrdered().SelectMany(account =>
+        {
+            var open = account.Invoices.Where(i => i.IsOnBook(asOf) && i.OpenOn(asOf) > 0).ToList();
+            if (open.Count == 0)
+            {
+                return [];
+            }
+
+            var history = History(account, asOf, options);
+            return open.Select(invoice => Features(account, invoice, history, population, asOf));
+        }).ToList();
     }
 
     /// <summary>Features of one invoice as of <paramref name="asOf"/>.</summary>
