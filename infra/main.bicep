@@ -33,6 +33,9 @@ param crmWebhookSecret string
 @description('NCRONTAB schedule (with seconds) of the ERP pull timer.')
 param erpPullSchedule string = '0 */5 * * * *'
 
+@description('NCRONTAB schedule (with seconds, UTC) of the nightly scoring run.')
+param scoringSchedule string = '0 0 2 * * *'
+
 @description('ISO 4217 currency every KPI is reported in.')
 @minLength(3)
 @maxLength(3)
@@ -81,6 +84,7 @@ module functionApp 'modules/functionapp.bicep' = {
     erpWebhookSecret: erpWebhookSecret
     crmWebhookSecret: crmWebhookSecret
     erpPullSchedule: erpPullSchedule
+    scoringSchedule: scoringSchedule
     reportingCurrency: reportingCurrency
     tenantTimeZone: tenantTimeZone
   }

@@ -26,6 +26,9 @@ param instanceMemoryMB int
 @description('NCRONTAB schedule (with seconds) of the ERP pull.')
 param erpPullSchedule string
 
+@description('NCRONTAB schedule (with seconds, UTC) of the nightly scoring run.')
+param scoringSchedule string
+
 @description('ISO 4217 reporting currency of the KPIs.')
 param reportingCurrency string
 
@@ -90,6 +93,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'ErpPullSchedule'
           value: erpPullSchedule
+        }
+        {
+          name: 'ScoringSchedule'
+          value: scoringSchedule
         }
         {
           name: 'Insights__ReportingCurrency'

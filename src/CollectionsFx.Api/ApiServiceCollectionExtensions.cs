@@ -2,6 +2,7 @@ using CollectionsFx.Api.Imports;
 using CollectionsFx.Api.Ingestion;
 using CollectionsFx.Api.Insights;
 using CollectionsFx.Api.Jobs;
+using CollectionsFx.Api.Scoring;
 using CollectionsFx.Storage;
 using CollectionsFx.Storage.Connectors;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +14,17 @@ public static class ApiServiceCollectionExtensions
 {
     /// <summary>Everything both faces host: storage, webhooks, imports, ERP connectors, scheduled jobs.</summary>
     public static IServiceCollection AddCollectionsFx(this IServiceCollection services) =>
-        services.AddLedgerStorage().AddIngestion().AddImports().AddConnectors().AddJobs().AddInsights();
+        services.AddLedgerStorage().AddIngestion().AddImports().AddConnectors().AddJobs().AddInsights().AddScoring();
+
+    /// <summary>Likelihood-to-pay scoring runs (the workflows call <see cref="Workflows.Scoring.IScoringRunner"/>).</summary>
+    public static IServiceCollection AddScoring(this IServiceCollection services)
+    {
+        services.AddSingleton<ScoringService>();
+        services.AddSingleton<Workflows.Scoring.IScoringRunner>(sp => sp.GetRequiredService<ScoringService>());
+        services.AddSingleton<InsightsServiceClock>();
+        services.AddSingleton<ScoringHandler>();
+        return services;
+    }
 
     /// <summary>KPIs, targets, gaps and process mining over an in-memory snapshot of the event log, refreshed in the background.</summary>
     public static IServiceCollection AddInsights(this IServiceCollection services)

@@ -2,6 +2,7 @@ using CollectionsFx.Api.Diagnostics;
 using CollectionsFx.Api.Ingestion;
 using CollectionsFx.Api.Http;
 using CollectionsFx.Api.Insights;
+using CollectionsFx.Api.Scoring;
 using Microsoft.DurableTask.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -35,6 +36,9 @@ public static class EndpointRouteBuilderExtensions
         api.MapGet(Routes.MiningDfg, (HttpRequest req, MiningHandler h, CancellationToken ct) => h.DfgAsync(req, ct)).WithName("GetProcessMap");
         api.MapGet(Routes.MiningStats, (HttpRequest req, MiningHandler h, CancellationToken ct) => h.StatsAsync(req, ct)).WithName("GetMiningStats");
         api.MapGet(Routes.EventLogExport, (HttpRequest req, MiningHandler h, CancellationToken ct) => h.ExportAsync(req, ct)).WithName("DownloadEventLog");
+        api.MapPost(Routes.ScoringRuns, (HttpRequest req, ScoringHandler h, DurableTaskClient client, CancellationToken ct) => h.StartRunAsync(req, client, ct)).WithName("StartScoringRun");
+        api.MapGet(Routes.ScoringRun, (string id, DurableTaskClient client, CancellationToken ct) => ScoringHandler.GetRunAsync(id, client, ct)).WithName("GetScoringRun");
+        api.MapGet(Routes.Scores, (string customerId, ScoringHandler h, CancellationToken ct) => h.ScoresAsync(customerId, ct)).WithName("GetScores");
         api.MapGet(Routes.OpenApi, () => OpenApiDocument.Result()).WithName("GetOpenApi");
         api.MapGet(Routes.Health, () => Results.Json(new { status = "ok" })).WithName("Health");
         return app;

@@ -63,6 +63,15 @@ public static class Routes
     /// <summary>The event log as XES or OCEL 2.0, streamed (GET).</summary>
     public const string EventLogExport = "eventlog/export";
 
+    /// <summary>Starts the scoring run of a date; a second start is a no-op (POST).</summary>
+    public const string ScoringRuns = "scoring/runs";
+
+    /// <summary>Status and summary of one scoring run (GET).</summary>
+    public const string ScoringRun = "scoring/runs/{id}";
+
+    /// <summary>Likelihood-to-pay scores of one customer's open invoices (GET).</summary>
+    public const string Scores = "scores/{customerId}";
+
     /// <summary>The OpenAPI document of this API (GET).</summary>
     public const string OpenApi = "openapi.json";
 

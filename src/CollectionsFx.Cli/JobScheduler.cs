@@ -19,6 +19,8 @@ public sealed partial class JobScheduler(IServiceProvider services, IConfigurati
         {
             ["ExportEventLog"] = (sp, ct) => sp.GetRequiredService<EventLogExporter>().ExportAsync(ct),
             ["PullErpDeltas"] = (sp, ct) => sp.GetRequiredService<ErpPullService>().PullAsync(ct),
+            ["ScoreOpenInvoices"] = (sp, ct) => CollectionsFx.Api.Scoring.ScoringHandler.StartAsync(
+                sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>(), sp.GetRequiredService<CollectionsFx.Api.Scoring.InsightsServiceClock>().Today(), ct),
         };
 
     /// <inheritdoc />

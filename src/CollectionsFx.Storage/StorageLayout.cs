@@ -6,7 +6,7 @@ namespace CollectionsFx.Storage;
 
 /// <summary>The tables and containers of one CollectionsFx deployment, named with its prefix.</summary>
 public sealed record StorageLayout(
-    TableClient Ledger, TableClient Connectors, TableClient Targets,
+    TableClient Ledger, TableClient Connectors, TableClient Targets, TableClient Scores,
     BlobContainerClient DeadLetters, BlobContainerClient RawPayloads, BlobContainerClient Imports, BlobContainerClient EventLog, BlobContainerClient Insights,
     BlobContainerClient Models)
 {
@@ -21,6 +21,7 @@ public sealed record StorageLayout(
             tables.GetTableClient(p + "ledger"),
             tables.GetTableClient(p + "connectors"),
             tables.GetTableClient(p + "targets"),
+            tables.GetTableClient(p + "scores"),
             blobs.GetBlobContainerClient(p + "-deadletters"),
             blobs.GetBlobContainerClient(p + "-raw"),
             // Named as the blob trigger expects it: extracts dropped into `imports/` are imported.
@@ -36,6 +37,7 @@ public sealed record StorageLayout(
         await Ledger.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         await Connectors.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         await Targets.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await Scores.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         foreach (var c in new[] { DeadLetters, RawPayloads, Imports, EventLog, Insights, Models })
         {
             await c.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);

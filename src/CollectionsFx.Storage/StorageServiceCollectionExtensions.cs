@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using CollectionsFx.Storage.Blobs;
 using CollectionsFx.Storage.EventLog;
 using CollectionsFx.Storage.Insights;
+using CollectionsFx.Storage.Scoring;
 using CollectionsFx.Storage.Ledger;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => new EventLogSegments(sp.GetRequiredService<StorageLayout>().EventLog));
         services.AddSingleton(sp => new TargetStore(sp.GetRequiredService<StorageLayout>().Targets));
         services.AddSingleton(sp => new RatesStore(sp.GetRequiredService<StorageLayout>().Insights));
+        services.AddSingleton(sp => new ScoreStore(sp.GetRequiredService<StorageLayout>().Scores));
+        services.AddSingleton(sp => new BlobModelRegistry(sp.GetRequiredService<StorageLayout>().Models));
         services.AddHostedService<StorageInitializer>();
         services.AddSingleton(TimeProvider.System);
         return services;

@@ -1,4 +1,5 @@
 using CollectionsFx.Workflows.Diagnostics;
+using CollectionsFx.Workflows.Scoring;
 using Microsoft.DurableTask;
 
 namespace CollectionsFx.Workflows;
@@ -12,6 +13,10 @@ public static class WorkflowRegistry
         ArgumentNullException.ThrowIfNull(registry);
         registry.AddOrchestrator<DurableHealthCheck>();
         registry.AddActivity<EchoHealthToken>();
+        registry.AddOrchestrator<NightlyScoring>();
+        registry.AddActivity<PlanScoringRun>();
+        registry.AddActivity<ScoreCustomerBatch>();
+        registry.AddActivity<CompleteScoringRun>();
         return registry;
     }
 }

@@ -13,10 +13,14 @@ public static class Schedules
     /// <summary>Pull of ERP deltas: the app setting <c>ErpPullSchedule</c> (every 5 minutes by default, see <see cref="Defaults"/>).</summary>
     public const string ErpPull = "%ErpPullSchedule%";
 
+    /// <summary>The nightly scoring run: the app setting <c>ScoringSchedule</c> (02:00 UTC by default; set it to 02:00 of the tenant's zone).</summary>
+    public const string NightlyScoring = "%ScoringSchedule%";
+
     /// <summary>Values of the app settings that schedules name, when configuration has none.</summary>
     public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["ErpPullSchedule"] = "0 */5 * * * *",
+        ["ScoringSchedule"] = "0 0 2 * * *",
     };
 
     /// <summary>The NCRONTAB expression of a schedule: itself, or for <c>%Setting%</c> the setting's value or its default.</summary>
@@ -40,5 +44,6 @@ public static class Schedules
     {
         ["ExportEventLog"] = EventLogExport,
         ["PullErpDeltas"] = ErpPull,
+        ["ScoreOpenInvoices"] = NightlyScoring,
     };
 }

@@ -74,17 +74,20 @@ public sealed record ScoringOptions
 /// </summary>
 public static class FeatureBuilder
 {
+    /// <summary>The risk band of a likelihood (DOMAIN.md §7): low ≥ 0.80, medium 0.50-0.80, high &lt; 0.50.</summary>
+    public static string RiskBand(double likelihood) => likelihood >= 0.8 ? "low" : likelihood >= 0.5 ? "medium" : "high";
+
     /// <summary>Whether an invoice that cleared on <paramref name="cleared"/> was paid on time (the target of DOMAIN.md §7).</summary>
     public static bool OnTime(DateOnly due, DateOnly cleared, ScoringOptions options) => cleared.DayNumber <= due.DayNumber + options.ToleranceDays;
 
     /// <summary>Features of every invoice open on <paramref name="asOf"/>.</summary>
-    public static IReadOnlyList<InvoiceFeatures> ForOpenInvoices(ArBook book, DateOnly asOf, ScoringOptions options)
+    public static IReadOnlyList<InvoiceFeatures> ForOpenInvoices(ArBook book, DateOnly asOf, ScoringOptions options, Func<ArAccount, bool>? include = null)
     {
         ArgumentNullException.ThrowIfNull(book);
         var population = PopulationAt(book, asOf, options);
 
         // Accounts are independent: in parallel, in account order.
-        return book.Accounts.AsParallel().AsOrdered().SelectMany(account =>
+        return book.Accounts.Where(a => include?.Invoke(a) ?? true).AsParallel().AsOrdered().SelectMany(account =>
         {
             var open = account.Invoices.Where(i => i.IsOnBook(asOf) && i.OpenOn(asOf) > 0).ToList();
             if (open.Count == 0)

@@ -1,0 +1,45 @@
+using CollectionsFx.Api;
+using CollectionsFx.Api.Jobs;
+using CollectionsFx.Api.Scoring;
+using CollectionsFx.Functions.Http;
+using CollectionsFx.Workflows.Scoring;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace CollectionsFx.Functions.Scoring;
+
+/// <summary>Scoring runs: the nightly timer, HTTP starters over the shared handler, and one-line wrappers of the workflow classes.</summary>
+public sealed class ScoringFunctions(ScoringHandler handler, IScoringRunner runner, InsightsServiceClock clock)
+{
+    [Function("ScoreOpenInvoices")]
+    public Task Nightly([TimerTrigger(Schedules.NightlyScoring)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
+        ScoringHandler.StartAsync(client, clock.Today(), context.CancellationToken);
+
+    [Function("StartScoringRun")]
+    public Task<IActionResult> Start([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.ScoringRuns)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        handler.StartRunAsync(req, client, req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function("GetScoringRun")]
+    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.ScoringRun)] HttpRequest req, string id, [DurableClient] DurableTaskClient client) =>
+        ScoringHandler.GetRunAsync(id, client, req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function("GetScores")]
+    public Task<IActionResult> Scores([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Scores)] HttpRequest req, string customerId) =>
+        handler.ScoresAsync(customerId, req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function(nameof(NightlyScoring))]
+    public Task<ScoringRunSummary> Orchestrate([OrchestrationTrigger] TaskOrchestrationContext context, ScoringRunInput input) => new NightlyScoring().RunAsync(context, input);
+
+    [Function(nameof(PlanScoringRun))]
+    public Task<ScoringPlan> Plan([ActivityTrigger] ScoringRunInput input) => runner.PlanAsync(input, CancellationToken.None);
+
+    [Function(nameof(ScoreCustomerBatch))]
+    public Task<ScoringBatchResult> Score([ActivityTrigger] ScoringBatch batch) => runner.ScoreAsync(batch, CancellationToken.None);
+
+    [Function(nameof(CompleteScoringRun))]
+    public Task<ScoringRunSummary> Complete([ActivityTrigger] ScoringCompletion completion) =>
+        runner.CompleteAsync(completion.Input, completion.Plan, completion.Results, CancellationToken.None);
+}

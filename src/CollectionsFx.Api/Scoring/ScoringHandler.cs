@@ -1,0 +1,75 @@
+using System.Text.Json;
+using CollectionsFx.Api.Http;
+using CollectionsFx.Workflows.Scoring;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace CollectionsFx.Api.Scoring;
+
+/// <summary>Starts scoring runs (one per date, a second start is a no-op) and reads runs and scores.</summary>
+public sealed class ScoringHandler(ScoringService scoring, InsightsServiceClock clock)
+{
+    /// <summary>Starts the run of <paramref name="asOf"/> unless one exists; returns its instance id and whether it was new.</summary>
+    public static async Task<(string InstanceId, bool Started)> StartAsync(DurableTaskClient client, DateOnly asOf, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var id = NightlyScoring.InstanceId(asOf);
+
+        // The local Durable sidecar accepts a second start of a running id (ADR 004): ask first.
+        if (await client.GetInstanceAsync(id, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return (id, false);
+        }
+
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(NightlyScoring), new ScoringRunInput(id, asOf), new StartOrchestrationOptions(id), cancellationToken).ConfigureAwait(false);
+        return (id, true);
+    }
+
+    /// <summary>Handles <c>POST /api/scoring/runs</c>, body <c>{"asOf":"yyyy-MM-dd"}</c> (optional: today in the tenant's zone).</summary>
+    public async Task<IResult> StartRunAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var reader = new StreamReader(request.Body);
+        var text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        var asOf = clock.Today();
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            try
+            {
+                using var body = JsonDocument.Parse(text);
+                if (body.RootElement.TryGetProperty("asOf", out var value) && !DateOnly.TryParseExact(value.GetString(), "yyyy-MM-dd", out asOf))
+                {
+                    return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid scoring run", "asOf", "must be a date yyyy-MM-dd");
+                }
+            }
+            catch (JsonException ex)
+            {
+                return Problems.Field(StatusCodes.Status400BadRequest, "Malformed JSON", "body", ex.Message);
+            }
+        }
+
+        var (id, started) = await StartAsync(client, asOf, cancellationToken).ConfigureAwait(false);
+        return Results.Json(new { instanceId = id, started, statusUri = $"/{Routes.Prefix}/scoring/runs/{id}" }, ApiJson.Options, statusCode: started ? StatusCodes.Status202Accepted : StatusCodes.Status200OK);
+    }
+
+    /// <summary>Handles <c>GET /api/scoring/runs/{id}</c>.</summary>
+    public static async Task<IResult> GetRunAsync(string id, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var instance = id.StartsWith("scoring-", StringComparison.Ordinal) ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false) : null;
+        return instance is null
+            ? Problems.Field(StatusCodes.Status404NotFound, "Unknown scoring run", "id", $"no scoring run '{id}'")
+            : Results.Json(new { instanceId = id, runtimeStatus = instance.RuntimeStatus.ToString(), summary = instance.IsCompleted && instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<ScoringRunSummary>() : null }, ApiJson.Options);
+    }
+
+    /// <summary>Handles <c>GET /api/scores/{customerId}</c>.</summary>
+    public async Task<IResult> ScoresAsync(string customerId, CancellationToken cancellationToken) =>
+        Results.Json(await scoring.ScoresAsync(customerId, cancellationToken).ConfigureAwait(false), ApiJson.Options);
+}
+
+/// <summary>Today's business date in the tenant's time zone.</summary>
+public sealed class InsightsServiceClock(Insights.InsightsService insights, TimeProvider time)
+{
+    public DateOnly Today() => Domain.Insights.BusinessCalendar.For(insights.Options.TimeZone).DateOf(time.GetUtcNow());
+}

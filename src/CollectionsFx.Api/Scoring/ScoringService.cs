@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using CollectionsFx.Api.Insights;
+using CollectionsFx.Domain.Scoring;
+using CollectionsFx.Scoring;
+using CollectionsFx.Storage.Scoring;
+using CollectionsFx.Workflows.Scoring;
+
+namespace CollectionsFx.Api.Scoring;
+
+/// <summary>
+/// The work of a scoring run (ADR 007) over the insights snapshot: plan with the current model, score batches of customers,
+/// sum up. Loaded models are kept by version, so a run scores every batch with the model it pinned.
+/// </summary>
+public sealed class ScoringService(InsightsService insights, BlobModelRegistry registry, ScoreStore scores) : IScoringRunner
+{
+    /// <summary>Customers per batch activity.</summary>
+    public const int BatchSize = 500;
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<LikelihoodModel>>> models = new(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public async Task<ScoringPlan> PlanAsync(ScoringRunInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var state = await registry.StateAsync(cancellationToken).ConfigureAwait(false);
+        if (state.Current is null)
+        {
+            return new ScoringPlan(null, [], "no current model: train and promote one first");
+        }
+
+        var book = await (await insights.CurrentAsync(cancellationToken).ConfigureAwait(false)).BookAsOfAsync(input.AsOf).ConfigureAwait(false);
+        var customers = book.Accounts.Where(a => a.Invoices.Any(i => i.IsOnBook(input.AsOf) && i.OpenOn(input.AsOf) > 0)).Select(a => a.CustomerId).ToList();
+        return new ScoringPlan(state.Current, [.. customers.Chunk(BatchSize).Select(c => (IReadOnlyList<string>)c)]);
+    }
+
+    /// <inheritdoc />
+    public async Task<ScoringBatchResult> ScoreAsync(ScoringBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var model = await ModelAsync(batch.ModelVersion, cancellationToken).ConfigureAwait(false);
+        var book = await (await insights.CurrentAsync(cancellationToken).ConfigureAwait(false)).BookAsOfAsync(batch.AsOf).ConfigureAwait(false);
+        var wanted = batch.Customers.ToHashSet(StringComparer.Ordinal);
+        var features = FeatureBuilder.ForOpenInvoices(book, batch.AsOf, new ScoringOptions(), a => wanted.Contains(a.CustomerId));
+        var likelihoods = model.Predict(features.Select(f => ModelInput.From(f)));
+        var open = book.Accounts.Where(a => wanted.Contains(a.CustomerId)).SelectMany(a => a.Invoices).ToDictionary(i => i.Id, i => i.OpenReportingOn(batch.AsOf), StringComparer.Ordinal);
+        var rows = features.Select((f, i) => new InvoiceScore(f.CustomerId, f.InvoiceId, likelihoods[i], FeatureBuilder.RiskBand(likelihoods[i]), batch.ModelVersion, batch.RunId, batch.AsOf, open[f.InvoiceId])).ToList();
+        await scores.UpsertAsync(rows, cancellationToken).ConfigureAwait(false);
+        return new ScoringBatchResult(wanted.Count, rows.Count, rows.Count == 0 ? 0 : rows.Average(r => r.Likelihood));
+    }
+
+    /// <inheritdoc />
+    public Task<ScoringRunSummary> CompleteAsync(ScoringRunInput input, ScoringPlan plan, IReadOnlyList<ScoringBatchResult> results, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(results);
+        var invoices = results.Sum(r => r.Invoices);
+        return Task.FromResult(new ScoringRunSummary(
+            input.RunId, input.AsOf, plan.ModelVersion, results.Count, results.Sum(r => r.Customers), invoices,
+            invoices == 0 ? 0 : results.Sum(r => r.MeanLikelihood * r.Invoices) / invoices, plan.Reason));
+    }
+
+    /// <summary>The scores of one customer's invoices.</summary>
+    public Task<IReadOnlyList<InvoiceScore>> ScoresAsync(string customerId, CancellationToken cancellationToken) => scores.ForCustomerAsync(customerId, cancellationToken);
+
+    private Task<LikelihoodModel> ModelAsync(string version, CancellationToken ct) =>
+        models.GetOrAdd(version, v => new Lazy<Task<LikelihoodModel>>(async () =>
+        {
+            var (_, model) = await registry.LoadAsync(v, ct).ConfigureAwait(false);
+            return ModelValidator.Load(model.ToArray());
+        })).Value;
+}

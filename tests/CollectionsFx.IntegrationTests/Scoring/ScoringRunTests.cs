@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CollectionsFx.Api.Ingestion;
+using CollectionsFx.Domain.Scoring;
+using CollectionsFx.IntegrationTests.Fixtures;
+using CollectionsFx.Scoring;
+using CollectionsFx.Storage.Scoring;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CollectionsFx.IntegrationTests.Scoring;
+
+/// <summary>The scoring run end to end on the local host: Durable orchestration over Azurite, the registry's model, scores in Tables.</summary>
+[Collection(StackCollection.Name)]
+public sealed class ScoringRunTests(StackFixture stack)
+{
+    private static BinaryData Model()
+    {
+        var rng = new Random(2);
+        var rows = Enumerable.Range(0, 400).Select(_ =>
+        {
+            var late = (float)rng.NextDouble();
+            return new ModelInput { PriorLateShare = late, DaysToDue = rng.Next(-60, 30), TermsDays = 30, Country = "DE", Segment = "MidMarket", Label = rng.NextDouble() > late };
+        }).ToList();
+        using var stream = new MemoryStream();
+        LikelihoodModel.Train(rows, Learner.FastTree).Save(stream);
+        return BinaryData.FromBytes(stream.ToArray());
+    }
+
+    private static async Task<JsonElement> WaitForRunAsync(HttpClient client, string id)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var run = await (await client.GetAsync($"/api/scoring/runs/{id}")).JsonAsync();
+            var status = run.GetProperty("runtimeStatus").GetString();
+            if (status is "Completed" or "Failed" || attempt > 300)
+            {
+                Assert.Equal("Completed", status);
+                return run.GetProperty("summary");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task A_run_scores_every_open_invoice_with_the_current_model_once_per_date()
+    {
+        var (app, client) = await stack.StartIsolatedHostAsync();
+        await using (app)
+        {
+            using (client)
+            {
+                var customer = "SC-" + Guid.NewGuid().ToString("N")[..6];
+                var batch = Events.Batch(
+                [
+                    (EventTypes.Customer, Events.Customer(customer), null),
+                    (EventTypes.Invoice, Events.Invoice(customer + "-1", customer, 100m), null),
+                    (EventTypes.Invoice, Events.Invoice(customer + "-2", customer, 200m), null),
+                    (EventTypes.Invoice, Events.Invoice(customer + "-3", customer, 300m), null),
+                    (EventTypes.Payment, Events.Payment(customer + "-P", customer, 300m, (customer + "-3", 300m)), null),
+                ]);
+                Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, batch, IngestionService.BatchMediaType)).StatusCode);
+                for (var i = 0; i < 100 && (await (await client.GetAsync("/api/kpis")).JsonAsync()).GetProperty("snapshot").GetProperty("events").GetInt32() == 0; i++)
+                {
+                    await Task.Delay(100);
+                }
+
+                // Without a model the run completes and says why.
+                var early = await client.PostAsJsonAsync("/api/scoring/runs", new { asOf = "2026-11-30" });
+                var none = await WaitForRunAsync(client, (await early.JsonAsync()).GetProperty("instanceId").GetString()!);
+                Assert.Equal(0, none.GetProperty("invoices").GetInt32());
+                Assert.Contains("no current model", none.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+                var registry = app.Services.GetRequiredService<BlobModelRegistry>();
+                var card = new ModelCard("m1", DateTimeOffset.UtcNow, "FastTree", new DateOnly(2024, 1, 1), new DateOnly(2026, 6, 1), new DateOnly(2026, 1, 1), 300, 100, 5, ModelInput.Numeric, 0.8, 0.5, 0.2, 0.03);
+                await registry.SaveAsync(card, Model());
+                await registry.PromoteAsync("m1", "first model", DateTimeOffset.UtcNow, m => ModelValidator.Problem(m.ToArray()));
+
+                var start = await client.PostAsJsonAsync("/api/scoring/runs", new { asOf = "2026-12-04" });
+                var again = await client.PostAsJsonAsync("/api/scoring/runs", new { asOf = "2026-12-04" });
+                Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+                Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+                var id = (await start.JsonAsync()).GetProperty("instanceId").GetString()!;
+                Assert.Equal("scoring-2026-12-04", id);
+                Assert.False((await again.JsonAsync()).GetProperty("started").GetBoolean());
+
+                var summary = await WaitForRunAsync(client, id);
+                Assert.Equal(("m1", 2), (summary.GetProperty("modelVersion").GetString(), summary.GetProperty("invoices").GetInt32()));
+                var scores = (await (await client.GetAsync($"/api/scores/{customer}")).JsonAsync()).EnumerateArray().ToList();
+                Assert.Equal([customer + "-1", customer + "-2"], scores.Select(s => s.GetProperty("invoiceId").GetString()).Order());
+                Assert.All(scores, s =>
+                {
+                    Assert.InRange(s.GetProperty("likelihood").GetDouble(), 0, 1);
+                    Assert.Equal("m1", s.GetProperty("modelVersion").GetString());
+                    Assert.Equal(FeatureBuilder.RiskBand(s.GetProperty("likelihood").GetDouble()), s.GetProperty("riskBand").GetString());
+                });
+            }
+        }
+    }
+}
