@@ -1,6 +1,7 @@
 using CollectionsFx.Domain.Scoring;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Calibrators;
 
 namespace CollectionsFx.Scoring;
 
@@ -98,6 +99,40 @@ public sealed class LikelihoodModel(MLContext ml, ITransformer model, DataViewSc
     {
         var scored = model.Transform(ml.Data.LoadFromEnumerable(rows));
         return ml.Data.CreateEnumerable<ModelOutput>(scored, reuseRowObject: false).Select(o => (double)o.Probability).ToList();
+    }
+
+    /// <summary>
+    /// Probabilities with the features that moved each most (ML.NET feature contributions of the model, one-hot slots summed
+    /// per category), for models whose last step supports contributions (FastTree, logistic regression).
+    /// </summary>
+    public IReadOnlyList<(double Probability, IReadOnlyList<(string Feature, double Contribution)> Contributions)> PredictWithContributions(IReadOnlyList<ModelInput> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var scored = model.Transform(data);
+        var chain = (TransformerChain<ITransformer>)model;
+        var last = chain.LastTransformer;
+        ITransformer contributions = last switch
+        {
+            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<Microsoft.ML.Trainers.FastTree.FastTreeBinaryModelParameters, Microsoft.ML.Calibrators.PlattCalibrator>> tree =>
+                ml.Transforms.CalculateFeatureContribution(tree, numberOfPositiveContributions: 5, numberOfNegativeContributions: 5, normalize: false).Fit(scored),
+            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<Microsoft.ML.Trainers.LinearBinaryModelParameters, Microsoft.ML.Calibrators.PlattCalibrator>> linear =>
+                ml.Transforms.CalculateFeatureContribution(linear, numberOfPositiveContributions: 5, numberOfNegativeContributions: 5, normalize: false).Fit(scored),
+            _ => throw new NotSupportedException($"No feature contributions for {last.GetType().Name}."),
+        };
+        var explained = contributions.Transform(scored);
+        var names = SlotNames(explained.Schema);
+        var probabilities = explained.GetColumn<float>("Probability").ToList();
+        var vectors = explained.GetColumn<float[]>("FeatureContributions").ToList();
+        return probabilities.Select((p, i) => ((double)p, (IReadOnlyList<(string, double)>)vectors[i].Select((c, k) => (names[k], (double)c)).Where(x => x.Item2 != 0).ToList())).ToList();
+    }
+
+    /// <summary>Feature name of each slot of the "Features" vector: the numeric columns, then the one-hot slots of the categories.</summary>
+    private static string[] SlotNames(DataViewSchema schema)
+    {
+        var country = ((VectorDataViewType)schema["CountryOneHot"].Type).Size;
+        var segment = ((VectorDataViewType)schema["SegmentOneHot"].Type).Size;
+        return [.. ModelInput.Numeric, .. Enumerable.Repeat(nameof(ModelInput.Country), country), .. Enumerable.Repeat(nameof(ModelInput.Segment), segment)];
     }
 
     /// <summary>Saves the model (ML.NET zip with its input schema).</summary>

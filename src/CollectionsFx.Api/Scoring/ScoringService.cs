@@ -41,9 +41,11 @@ public sealed class ScoringService(InsightsService insights, BlobModelRegistry r
         var book = await (await insights.CurrentAsync(cancellationToken).ConfigureAwait(false)).BookAsOfAsync(batch.AsOf).ConfigureAwait(false);
         var wanted = batch.Customers.ToHashSet(StringComparer.Ordinal);
         var features = FeatureBuilder.ForOpenInvoices(book, batch.AsOf, new ScoringOptions(), a => wanted.Contains(a.CustomerId));
-        var likelihoods = model.Predict(features.Select(f => ModelInput.From(f)));
+        var scored = model.PredictWithContributions([.. features.Select(f => ModelInput.From(f))]);
         var open = book.Accounts.Where(a => wanted.Contains(a.CustomerId)).SelectMany(a => a.Invoices).ToDictionary(i => i.Id, i => i.OpenReportingOn(batch.AsOf), StringComparer.Ordinal);
-        var rows = features.Select((f, i) => new InvoiceScore(f.CustomerId, f.InvoiceId, likelihoods[i], FeatureBuilder.RiskBand(likelihoods[i]), batch.ModelVersion, batch.RunId, batch.AsOf, open[f.InvoiceId])).ToList();
+        var rows = features.Select((f, i) => new InvoiceScore(
+            f.CustomerId, f.InvoiceId, scored[i].Probability, FeatureBuilder.RiskBand(scored[i].Probability), batch.ModelVersion, batch.RunId, batch.AsOf, open[f.InvoiceId],
+            [.. Explanations.Top(scored[i].Contributions, f).Select(r => r.Text)])).ToList();
         await scores.UpsertAsync(rows, cancellationToken).ConfigureAwait(false);
         return new ScoringBatchResult(wanted.Count, rows.Count, rows.Count == 0 ? 0 : rows.Average(r => r.Likelihood));
     }

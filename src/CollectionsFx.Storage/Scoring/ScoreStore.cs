@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using CollectionsFx.Storage.Ledger;
@@ -6,7 +7,7 @@ using CollectionsFx.Storage.Ledger;
 namespace CollectionsFx.Storage.Scoring;
 
 /// <summary>The score of one open invoice from one run.</summary>
-public sealed record InvoiceScore(string CustomerId, string InvoiceId, double Likelihood, string RiskBand, string ModelVersion, string RunId, DateOnly AsOf, decimal OpenAmount);
+public sealed record InvoiceScore(string CustomerId, string InvoiceId, double Likelihood, string RiskBand, string ModelVersion, string RunId, DateOnly AsOf, decimal OpenAmount, IReadOnlyList<string> Reasons);
 
 /// <summary>
 /// Scores in Tables: PK = customer (as the ledger), RK = invoice; upserted, so a retried batch writes the same rows and the
@@ -36,7 +37,8 @@ public sealed class ScoreStore(TableClient table)
             {
                 list.Add(new InvoiceScore(
                     e.GetString("CustomerId"), e.GetString("InvoiceId"), e.GetDouble("Likelihood") ?? 0, e.GetString("RiskBand"), e.GetString("ModelVersion"), e.GetString("RunId"),
-                    DateOnly.ParseExact(e.GetString("AsOf"), "yyyy-MM-dd", CultureInfo.InvariantCulture), decimal.Parse(e.GetString("OpenAmount"), CultureInfo.InvariantCulture)));
+                    DateOnly.ParseExact(e.GetString("AsOf"), "yyyy-MM-dd", CultureInfo.InvariantCulture), decimal.Parse(e.GetString("OpenAmount"), CultureInfo.InvariantCulture),
+                    JsonSerializer.Deserialize<List<string>>(e.GetString("Reasons") ?? "[]") ?? []));
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
@@ -57,5 +59,6 @@ public sealed class ScoreStore(TableClient table)
         ["RunId"] = s.RunId,
         ["AsOf"] = s.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         ["OpenAmount"] = s.OpenAmount.ToString(CultureInfo.InvariantCulture),
+        ["Reasons"] = JsonSerializer.Serialize(s.Reasons),
     };
 }

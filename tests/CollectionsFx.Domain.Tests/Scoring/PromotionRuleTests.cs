@@ -23,3 +23,38 @@ public sealed class PromotionRuleTests
         Assert.Contains(reason, decision.Reason, StringComparison.Ordinal);
     }
 }
+
+public sealed class ExplanationTests
+{
+    private static InvoiceFeatures F(float late = 0.5f, float settled = 6, float cold = 0, float daysToDue = -12) => new()
+    {
+        InvoiceId = "I1", CustomerId = "C1", AsOf = new DateOnly(2026, 3, 1), Country = "DE", Segment = "Smb",
+        PriorLateShare = late, PriorSettled = settled, ColdStart = cold, DaysToDue = daysToDue, PriorMeanDaysLate = 7, AmountVsMean = 2.5f,
+    };
+
+    [Theory]
+    [InlineData(nameof(InvoiceFeatures.PriorLateShare), "3 of the last 6 invoices were paid late")]
+    [InlineData(nameof(InvoiceFeatures.DaysToDue), "12 days overdue")]
+    [InlineData(nameof(InvoiceFeatures.PriorMeanDaysLate), "pays on average 7 days after the due date")]
+    [InlineData(nameof(InvoiceFeatures.AmountVsMean), "amount is 2.5× the customer's usual invoice")]
+    [InlineData(nameof(InvoiceFeatures.Country), "customer in DE")]
+    public void Features_are_described_in_plain_words(string feature, string words) =>
+        Assert.Equal(words, Explanations.Describe(feature, F()));
+
+    [Fact]
+    public void A_new_customer_is_explained_as_such()
+    {
+        Assert.Equal("new customer: no payment history yet", Explanations.Describe(nameof(InvoiceFeatures.PriorLateShare), F(cold: 1, settled: 0)));
+    }
+
+    [Fact]
+    public void The_three_largest_contributions_become_reasons_with_their_direction_and_one_hot_slots_add_up()
+    {
+        (string, double)[] contributions = [("DaysToDue", -0.4), ("PriorLateShare", -0.9), ("Country", 0.1), ("Country", 0.3), ("TermsDays", 0.05)];
+
+        var reasons = Explanations.Top(contributions, F());
+
+        Assert.Equal(["lowers: 3 of the last 6 invoices were paid late", "lowers: 12 days overdue", "raises: customer in DE"], reasons.Select(r => r.Text));
+        Assert.Equal(0.4, reasons[2].Contribution, 9);
+    }
+}

@@ -94,6 +94,9 @@ public sealed class ScoringRunTests(StackFixture stack)
                     Assert.InRange(s.GetProperty("likelihood").GetDouble(), 0, 1);
                     Assert.Equal("m1", s.GetProperty("modelVersion").GetString());
                     Assert.Equal(FeatureBuilder.RiskBand(s.GetProperty("likelihood").GetDouble()), s.GetProperty("riskBand").GetString());
+                    var reasons = s.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()!).ToList();
+                    Assert.InRange(reasons.Count, 1, 3);
+                    Assert.All(reasons, r => Assert.Matches("^(raises|lowers): ", r));
                 });
             }
         }
