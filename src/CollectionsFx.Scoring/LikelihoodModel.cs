@@ -110,8 +110,8 @@ public sealed class LikelihoodModel(MLContext ml, ITransformer model, DataViewSc
         ArgumentNullException.ThrowIfNull(rows);
         var data = ml.Data.LoadFromEnumerable(rows);
         var scored = model.Transform(data);
-        var chain = (TransformerChain<ITransformer>)model;
-        var last = chain.LastTransformer;
+        // Trained here the chain is typed by its last step, loaded from a file it is a chain of ITransformer: both enumerate.
+        var last = ((IEnumerable<ITransformer>)model).Last();
         ITransformer contributions = last switch
         {
             ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<Microsoft.ML.Trainers.FastTree.FastTreeBinaryModelParameters, Microsoft.ML.Calibrators.PlattCalibrator>> tree =>

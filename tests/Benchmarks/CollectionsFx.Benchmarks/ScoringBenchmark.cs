@@ -39,6 +39,7 @@ internal static class ScoringBenchmark
         var precomputed = open.Select(f => ModelInput.From(f)).ToList();
         var raw = new List<double>();
         var pipeline = new List<double>();
+        var explained = new List<double>();
         for (var run = -1; run < runs; run++)
         {
             watch.Restart();
@@ -48,10 +49,16 @@ internal static class ScoringBenchmark
             var features = FeatureBuilder.ForOpenInvoices(book, asOf, options);
             var full = model.Predict(features.Select(f => ModelInput.From(f)));
             var pipelineRate = features.Count / watch.Elapsed.TotalSeconds;
+            watch.Restart();
+            var withReasons = FeatureBuilder.ForOpenInvoices(book, asOf, options);
+            var contributions = model.PredictWithContributions([.. withReasons.Select(f => ModelInput.From(f))]);
+            var reasons = withReasons.Select((f, i) => Explanations.Top(contributions[i].Contributions, f)).Count(r => r.Count > 0);
+            var explainedRate = withReasons.Count / watch.Elapsed.TotalSeconds;
             if (run >= 0)
             {
                 raw.Add(rawRate);
                 pipeline.Add(pipelineRate);
+                explained.Add(explainedRate);
             }
 
             if (scores.Count != full.Count)
@@ -62,7 +69,7 @@ internal static class ScoringBenchmark
 
         double Median(List<double> r) => r.Order().ElementAt(r.Count / 2);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  scoring {open.Count:N0} open invoices: pipeline (features + score) {Median(pipeline):N0} rows/s, raw Transform of precomputed rows {Median(raw):N0} rows/s → {Median(pipeline) / Median(raw):P0} (goal ≥ 50%; explanations not yet included)"));
+            $"  scoring {open.Count:N0} open invoices: raw Transform of precomputed rows {Median(raw):N0} rows/s; features + score {Median(pipeline):N0} rows/s ({Median(pipeline) / Median(raw):P0}); features + score + 3 reasons in words {Median(explained):N0} rows/s ({Median(explained) / Median(raw):P0}) (goal ≥ 50%)"));
     }
 
     private static List<LedgerRecord> Generate(int invoices, int customers, DateOnly asOf)
