@@ -22,6 +22,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ScoringService>();
         services.AddSingleton<Workflows.Scoring.IScoringRunner>(sp => sp.GetRequiredService<ScoringService>());
         services.AddSingleton<InsightsServiceClock>();
+        services.AddSingleton<ModelService>();
         services.AddSingleton<ScoringHandler>();
         return services;
     }

@@ -39,6 +39,9 @@ public static class EndpointRouteBuilderExtensions
         api.MapPost(Routes.ScoringRuns, (HttpRequest req, ScoringHandler h, DurableTaskClient client, CancellationToken ct) => h.StartRunAsync(req, client, ct)).WithName("StartScoringRun");
         api.MapGet(Routes.ScoringRun, (string id, DurableTaskClient client, CancellationToken ct) => ScoringHandler.GetRunAsync(id, client, ct)).WithName("GetScoringRun");
         api.MapGet(Routes.Scores, (string customerId, ScoringHandler h, CancellationToken ct) => h.ScoresAsync(customerId, ct)).WithName("GetScores");
+        api.MapGet(Routes.Models, (ScoringHandler h, CancellationToken ct) => h.ListModelsAsync(ct)).WithName("ListModels");
+        api.MapPost(Routes.ModelTrain, (HttpRequest req, ScoringHandler h, CancellationToken ct) => h.TrainAsync(req, ct)).WithName("TrainModel");
+        api.MapPost(Routes.ModelRollback, (HttpRequest req, ScoringHandler h, CancellationToken ct) => h.RollbackAsync(req, ct)).WithName("RollbackModel");
         api.MapGet(Routes.OpenApi, () => OpenApiDocument.Result()).WithName("GetOpenApi");
         api.MapGet(Routes.Health, () => Results.Json(new { status = "ok" })).WithName("Health");
         return app;

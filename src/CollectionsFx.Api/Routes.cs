@@ -72,6 +72,15 @@ public static class Routes
     /// <summary>Likelihood-to-pay scores of one customer's open invoices (GET).</summary>
     public const string Scores = "scores/{customerId}";
 
+    /// <summary>Model cards and the registry's history (GET).</summary>
+    public const string Models = "models";
+
+    /// <summary>Trains a candidate and applies the promotion rule (POST).</summary>
+    public const string ModelTrain = "models/train";
+
+    /// <summary>Makes a previous model current again (POST).</summary>
+    public const string ModelRollback = "models/rollback";
+
     /// <summary>The OpenAPI document of this API (GET).</summary>
     public const string OpenApi = "openapi.json";
 

@@ -88,10 +88,19 @@ public sealed class LikelihoodModel(MLContext ml, ITransformer model, DataViewSc
         var data = ml.Data.LoadFromEnumerable(rows);
         var features = ml.Transforms.Categorical.OneHotEncoding([new InputOutputColumnPair("CountryOneHot", nameof(ModelInput.Country)), new InputOutputColumnPair("SegmentOneHot", nameof(ModelInput.Segment))])
             .Append(ml.Transforms.Concatenate("Features", [.. ModelInput.Numeric, "CountryOneHot", "SegmentOneHot"]));
-        ITransformer model = learner == Learner.FastTree
-            ? features.Append(ml.BinaryClassification.Trainers.FastTree(labelColumnName: nameof(ModelInput.Label), numberOfLeaves: 31, numberOfTrees: 200, minimumExampleCountPerLeaf: 20, learningRate: 0.1)).Fit(data)
-            : features.Append(ml.Transforms.NormalizeMeanVariance("Features")).Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(labelColumnName: nameof(ModelInput.Label))).Fit(data);
-        return new LikelihoodModel(ml, model, data.Schema);
+        if (learner == Learner.LogisticRegression)
+        {
+            var logistic = features.Append(ml.Transforms.NormalizeMeanVariance("Features")).Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(labelColumnName: nameof(ModelInput.Label))).Fit(data);
+            return new LikelihoodModel(ml, logistic, data.Schema);
+        }
+
+        // Trees overfit their own training rows, so their probabilities are calibrated (Platt) on every 5th row, held out.
+        var all = rows as IReadOnlyList<ModelInput> ?? rows.ToList();
+        var fit = ml.Data.LoadFromEnumerable(all.Where((_, i) => i % 5 != 4));
+        var holdout = ml.Data.LoadFromEnumerable(all.Where((_, i) => i % 5 == 4));
+        var trees = features.Append(ml.BinaryClassification.Trainers.FastTree(labelColumnName: nameof(ModelInput.Label), numberOfLeaves: 31, numberOfTrees: 200, minimumExampleCountPerLeaf: 20, learningRate: 0.1)).Fit(fit);
+        var calibrator = ml.BinaryClassification.Calibrators.Platt(labelColumnName: nameof(ModelInput.Label), scoreColumnName: "Score").Fit(trees.Transform(holdout));
+        return new LikelihoodModel(ml, new TransformerChain<ITransformer>(trees, calibrator), data.Schema);
     }
 
     /// <summary>Probabilities of "paid on time" for <paramref name="rows"/>, in order.</summary>
@@ -110,8 +119,9 @@ public sealed class LikelihoodModel(MLContext ml, ITransformer model, DataViewSc
         ArgumentNullException.ThrowIfNull(rows);
         var data = ml.Data.LoadFromEnumerable(rows);
         var scored = model.Transform(data);
-        // Trained here the chain is typed by its last step, loaded from a file it is a chain of ITransformer: both enumerate.
-        var last = ((IEnumerable<ITransformer>)model).Last();
+        // The predictor is the last step that can explain itself (a held-out calibrator may follow it); chains nest.
+        var last = Flatten(model).Last(t => t is ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<Microsoft.ML.Trainers.FastTree.FastTreeBinaryModelParameters, PlattCalibrator>>
+            or ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<Microsoft.ML.Trainers.LinearBinaryModelParameters, PlattCalibrator>>);
         ITransformer contributions = last switch
         {
             ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<Microsoft.ML.Trainers.FastTree.FastTreeBinaryModelParameters, Microsoft.ML.Calibrators.PlattCalibrator>> tree =>
@@ -126,6 +136,9 @@ public sealed class LikelihoodModel(MLContext ml, ITransformer model, DataViewSc
         var vectors = explained.GetColumn<float[]>("FeatureContributions").ToList();
         return probabilities.Select((p, i) => ((double)p, (IReadOnlyList<(string, double)>)vectors[i].Select((c, k) => (names[k], (double)c)).Where(x => x.Item2 != 0).ToList())).ToList();
     }
+
+    private static IEnumerable<ITransformer> Flatten(ITransformer transformer) =>
+        transformer is IEnumerable<ITransformer> chain ? chain.SelectMany(Flatten) : [transformer];
 
     /// <summary>Feature name of each slot of the "Features" vector: the numeric columns, then the one-hot slots of the categories.</summary>
     private static string[] SlotNames(DataViewSchema schema)

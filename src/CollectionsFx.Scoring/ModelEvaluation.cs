@@ -73,3 +73,38 @@ public static class ModelEvaluation
         }
     }
 }
+
+/// <summary>A trained candidate with its card and, when there is a current model, that model's AUC on the same test window.</summary>
+public sealed record TrainedCandidate(LikelihoodModel Model, ModelCard Card, double? CurrentAucOnSameWindow);
+
+/// <summary>Training a candidate for the registry: FastTree on invoices issued before the split, evaluated on the rest.</summary>
+public static class ModelTraining
+{
+    /// <summary>
+    /// Trains on rows issued before <paramref name="splitDate"/> and tests on the rest; the current model (if any) is tested on
+    /// the same rows so the promotion rule compares like with like.
+    /// </summary>
+    public static TrainedCandidate Train(ArBook book, DateOnly splitDate, ScoringOptions options, LikelihoodModel? current, string version, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(book);
+        ArgumentNullException.ThrowIfNull(options);
+        var (rows, unsettled) = FeatureBuilder.TrainingRows(book, options);
+        var train = rows.Where(r => r.Features.AsOf < splitDate).ToList();
+        var test = rows.Where(r => r.Features.AsOf >= splitDate).ToList();
+        if (train.Count < ModelEvaluation.MinRows || test.Count < ModelEvaluation.MinRows
+            || train.All(r => r.OnTime) || train.All(r => !r.OnTime) || test.All(r => r.OnTime) || test.All(r => !r.OnTime))
+        {
+            throw new EvaluationDataException($"Cannot train: {train.Count} training and {test.Count} test rows around {splitDate:yyyy-MM-dd} ({unsettled} unsettled skipped); at least {ModelEvaluation.MinRows} of each and both classes are needed.");
+        }
+
+        var model = LikelihoodModel.Train(train.Select(r => ModelInput.From(r.Features, r.OnTime)), Learner.FastTree);
+        var testInputs = test.Select(r => ModelInput.From(r.Features, r.OnTime)).ToList();
+        var labels = test.Select(r => r.OnTime).ToList();
+        var metrics = Metrics.Compute(model.Predict(testInputs), labels);
+        double? currentAuc = current is null ? null : Metrics.Compute(current.Predict(testInputs), labels).RocAuc;
+        var card = new ModelCard(
+            version, now, "FastTree", rows.Min(r => r.Features.AsOf), rows.Max(r => r.Features.AsOf), splitDate, train.Count, test.Count, options.ToleranceDays,
+            ModelInput.Numeric.Concat([nameof(ModelInput.Country), nameof(ModelInput.Segment)]).ToList(), metrics.RocAuc, metrics.LogLoss, metrics.Brier, metrics.CalibrationError);
+        return new TrainedCandidate(model, card, currentAuc);
+    }
+}

@@ -30,6 +30,18 @@ public sealed class ScoringFunctions(ScoringHandler handler, IScoringRunner runn
     public Task<IActionResult> Scores([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Scores)] HttpRequest req, string customerId) =>
         handler.ScoresAsync(customerId, req.HttpContext.RequestAborted).ToActionResult();
 
+    [Function("ListModels")]
+    public Task<IActionResult> Models([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Models)] HttpRequest req) =>
+        handler.ListModelsAsync(req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function("TrainModel")]
+    public Task<IActionResult> Train([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.ModelTrain)] HttpRequest req) =>
+        handler.TrainAsync(req, req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function("RollbackModel")]
+    public Task<IActionResult> Rollback([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.ModelRollback)] HttpRequest req) =>
+        handler.RollbackAsync(req, req.HttpContext.RequestAborted).ToActionResult();
+
     [Function(nameof(NightlyScoring))]
     public Task<ScoringRunSummary> Orchestrate([OrchestrationTrigger] TaskOrchestrationContext context, ScoringRunInput input) => new NightlyScoring().RunAsync(context, input);
 

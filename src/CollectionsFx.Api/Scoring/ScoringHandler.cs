@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CollectionsFx.Api.Http;
+using CollectionsFx.Scoring;
 using CollectionsFx.Workflows.Scoring;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask;
@@ -8,8 +9,87 @@ using Microsoft.DurableTask.Client;
 namespace CollectionsFx.Api.Scoring;
 
 /// <summary>Starts scoring runs (one per date, a second start is a no-op) and reads runs and scores.</summary>
-public sealed class ScoringHandler(ScoringService scoring, InsightsServiceClock clock)
+public sealed class ScoringHandler(ScoringService scoring, InsightsServiceClock clock, ModelService models)
 {
+    /// <summary>Handles <c>GET /api/models</c>: every model's card and the registry's history.</summary>
+    public async Task<IResult> ListModelsAsync(CancellationToken cancellationToken)
+    {
+        var (list, state) = await models.ListAsync(cancellationToken).ConfigureAwait(false);
+        return Results.Json(new { state.Current, Models = list, state.History }, ApiJson.Options);
+    }
+
+    /// <summary>Handles <c>POST /api/models/train</c>, body <c>{"splitDate":"yyyy-MM-dd"}</c> (optional: 90 days ago).</summary>
+    public async Task<IResult> TrainAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await BodyAsync(request, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        DateOnly? split = null;
+        if (body.TryGetValue("splitDate", out var text))
+        {
+            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", out var d))
+            {
+                return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid training request", "splitDate", "must be a date yyyy-MM-dd");
+            }
+
+            split = d;
+        }
+
+        try
+        {
+            var (card, decision) = await models.TrainAsync(split, cancellationToken).ConfigureAwait(false);
+            return Results.Json(new { Model = card, decision.Promote, decision.Reason }, ApiJson.Options);
+        }
+        catch (EvaluationDataException ex)
+        {
+            return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Not enough data to train", "splitDate", ex.Message);
+        }
+    }
+
+    /// <summary>Handles <c>POST /api/models/rollback</c>, body <c>{"version":"..."}</c> (optional: the previous model).</summary>
+    public async Task<IResult> RollbackAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await BodyAsync(request, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        try
+        {
+            var current = await models.RollbackAsync(body.GetValueOrDefault("version"), cancellationToken).ConfigureAwait(false);
+            return Results.Json(new { Current = current }, ApiJson.Options);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or Azure.RequestFailedException)
+        {
+            return Problems.Field(StatusCodes.Status409Conflict, "Cannot roll back", "version", ex.Message);
+        }
+    }
+
+    private static async Task<(Dictionary<string, string> Body, IResult? Problem)> BodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var reader = new StreamReader(request.Body);
+        var text = await reader.ReadToEndAsync(ct).ConfigureAwait(false);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return ([], null);
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return (doc.RootElement.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal), null);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return ([], Problems.Field(StatusCodes.Status400BadRequest, "Malformed JSON", "body", ex.Message));
+        }
+    }
+
     /// <summary>Starts the run of <paramref name="asOf"/> unless one exists; returns its instance id and whether it was new.</summary>
     public static async Task<(string InstanceId, bool Started)> StartAsync(DurableTaskClient client, DateOnly asOf, CancellationToken cancellationToken)
     {

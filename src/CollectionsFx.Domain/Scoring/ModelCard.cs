@@ -39,13 +39,18 @@ public sealed record PromotionDecision(bool Promote, string Reason);
 
 /// <summary>
 /// Promotion (issue 4 §3): a new model becomes current only if, on the same test window, its ROC AUC is not worse than the
-/// current model's by more than <see cref="AucTolerance"/> and its calibration error is within <see cref="MaxCalibrationError"/>.
+/// current model's by more than <see cref="AucTolerance"/> and its calibration error is within bounds: at most
+/// <see cref="MaxCalibrationError"/>, or the noise floor of a 10-bin calibration error on the test rows (1.6 ÷ √rows: a
+/// perfectly calibrated model measured on 300 rows shows about 0.09), whichever is larger.
 /// </summary>
 public static class PromotionRule
 {
     public const double AucTolerance = 0.005;
 
     public const double MaxCalibrationError = 0.05;
+
+    /// <summary>The largest calibration error a model tested on <paramref name="testRows"/> rows may show.</summary>
+    public static double CalibrationBound(int testRows) => Math.Max(MaxCalibrationError, 1.6 / Math.Sqrt(Math.Max(1, testRows)));
 
     /// <summary>
     /// Decides for <paramref name="candidate"/>. <paramref name="currentAucOnSameWindow"/> is the current model's ROC AUC on the
@@ -59,9 +64,10 @@ public static class PromotionRule
             return new PromotionDecision(false, "kept as candidate: its ROC AUC is undefined (one class in the test window)");
         }
 
-        if (candidate.CalibrationError > MaxCalibrationError)
+        var bound = CalibrationBound(candidate.TestRows);
+        if (candidate.CalibrationError > bound)
         {
-            return new PromotionDecision(false, $"kept as candidate: calibration error {candidate.CalibrationError:0.0000} is above {MaxCalibrationError:0.00}");
+            return new PromotionDecision(false, $"kept as candidate: calibration error {candidate.CalibrationError:0.0000} is above {bound:0.000} (for {candidate.TestRows} test rows)");
         }
 
         if (currentAucOnSameWindow is { } current && candidate.RocAuc < current - AucTolerance)

@@ -4,8 +4,8 @@ namespace CollectionsFx.Domain.Tests.Scoring;
 
 public sealed class PromotionRuleTests
 {
-    private static ModelCard Card(double auc, double calibrationError) => new(
-        "v2", DateTimeOffset.UnixEpoch, "FastTree", new DateOnly(2024, 1, 1), new DateOnly(2025, 12, 31), new DateOnly(2025, 6, 1), 1000, 300, 5,
+    private static ModelCard Card(double auc, double calibrationError, int testRows = 10_000) => new(
+        "v2", DateTimeOffset.UnixEpoch, "FastTree", new DateOnly(2024, 1, 1), new DateOnly(2025, 12, 31), new DateOnly(2025, 6, 1), 1000, testRows, 5,
         ["PriorLateShare"], auc, 0.4, 0.12, calibrationError);
 
     [Theory]
@@ -21,6 +21,19 @@ public sealed class PromotionRuleTests
 
         Assert.Equal(promote, decision.Promote);
         Assert.Contains(reason, decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(300, 0.08, true)] // within the noise of 300 rows (bound 0.092)
+    [InlineData(300, 0.10, false)]
+    [InlineData(10_000, 0.06, false)] // enough rows: the 0.05 bound holds
+    [InlineData(10_000, 0.04, true)]
+    public void The_calibration_bound_allows_for_the_noise_of_a_small_test_window(int testRows, double calibrationError, bool promote)
+    {
+        var decision = PromotionRule.Decide(Card(0.9, calibrationError, testRows), null);
+
+        Assert.Equal(promote, decision.Promote);
+        Assert.Contains(promote ? "promoted" : "calibration error", decision.Reason, StringComparison.Ordinal);
     }
 }
 

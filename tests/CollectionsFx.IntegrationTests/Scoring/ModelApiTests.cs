@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Http.Json;
+using CollectionsFx.Cli.Demo;
+using CollectionsFx.IntegrationTests.Fixtures;
+
+namespace CollectionsFx.IntegrationTests.Scoring;
+
+/// <summary>Retraining with the promotion rule and rollback over HTTP, on the demo company.</summary>
+[Collection(StackCollection.Name)]
+public sealed class ModelApiTests(StackFixture stack)
+{
+    [Fact]
+    public async Task Train_promotes_the_first_model_applies_the_rule_to_the_next_and_rollback_restores_the_previous()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var options = new DemoOptions(Customers: 40, Months: 12, Seed: 8);
+        var (app, client) = await stack.StartIsolatedHostAsync();
+        await using (app)
+        {
+            using (client)
+            {
+                var seeder = new DemoSeeder(client, new Dictionary<string, string> { [StackFixture.Source] = StackFixture.Secret }, TimeProvider.System);
+                await seeder.SeedRatesAsync(DemoCompany.RatesCsv(options, today));
+                var events = DemoCompany.Generate(options, today);
+                Assert.Equal(events.Count, await seeder.SeedAsync(events, sourceOverride: StackFixture.Source));
+                for (var i = 0; i < 200 && (await (await client.GetAsync("/api/kpis")).JsonAsync()).GetProperty("snapshot").GetProperty("events").GetInt32() < events.Count; i++)
+                {
+                    await Task.Delay(100);
+                }
+
+                await (await client.PostAsJsonAsync("/api/models/train", new { splitDate = "yesterday" })).AssertProblemAsync(422, "splitDate");
+
+                var first = await (await client.PostAsJsonAsync("/api/models/train", new { })).JsonAsync();
+                Assert.True(first.GetProperty("promote").GetBoolean(), first.ToString());
+                Assert.Contains("first model", first.GetProperty("reason").GetString(), StringComparison.Ordinal);
+                var v1 = first.GetProperty("model").GetProperty("version").GetString();
+                Assert.InRange(first.GetProperty("model").GetProperty("rocAuc").GetDouble(), 0.5, 1.0);
+
+                await Task.Delay(1100); // versions are named by the second
+                var second = await (await client.PostAsJsonAsync("/api/models/train", new { })).JsonAsync();
+                var v2 = second.GetProperty("model").GetProperty("version").GetString();
+                Assert.Contains("on the same window", second.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+                var listed = await (await client.GetAsync("/api/models")).JsonAsync();
+                Assert.Equal(second.GetProperty("promote").GetBoolean() ? v2 : v1, listed.GetProperty("current").GetString());
+                Assert.Equal(2, listed.GetProperty("models").GetArrayLength());
+
+                var rollback = await client.PostAsJsonAsync("/api/models/rollback", new { version = v1 });
+                Assert.Equal(HttpStatusCode.OK, rollback.StatusCode);
+                Assert.Equal(v1, (await (await client.GetAsync("/api/models")).JsonAsync()).GetProperty("current").GetString());
+                await (await client.PostAsJsonAsync("/api/models/rollback", new { version = "no-such-model" })).AssertProblemAsync(409, "version");
+            }
+        }
+    }
+}
