@@ -18,12 +18,29 @@ namespace CollectionsFx.Cli;
 internal static class ModelCommand
 {
     private const string Usage = "Usage: cfx model evaluate --data FILE --mapping MAP.json --split-date yyyy-MM-dd [--tolerance DAYS] [--currency EUR]\n"
-        + "       cfx model train --data FILE --mapping MAP.json --out model.zip [--tolerance DAYS] [--currency EUR]";
+        + "       cfx model train --data FILE --mapping MAP.json --out model.zip [--tolerance DAYS] [--currency EUR]\n"
+        + "       cfx model list|rollback [--version V] [--url http://127.0.0.1:7071]   (the registry of a running API)";
+
+    /// <summary>`cfx model list` and `cfx model rollback` against a running API.</summary>
+    private static async Task<int> RemoteAsync(string verb, string? version, string url)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url.TrimEnd('/') + "/") };
+        using var response = verb == "list"
+            ? await http.GetAsync("api/models").ConfigureAwait(false)
+            : await http.PostAsync("api/models/rollback", new StringContent(JsonSerializer.Serialize(new { version }), System.Text.Encoding.UTF8, "application/json")).ConfigureAwait(false);
+        await Console.Out.WriteLineAsync(await response.Content.ReadAsStringAsync().ConfigureAwait(false)).ConfigureAwait(false);
+        return response.IsSuccessStatusCode ? 0 : 1;
+    }
 
     public static async Task<int> RunAsync(string[] args)
     {
         string? Option(string name) => Array.IndexOf(args, name) is var i && i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
         var verb = args.FirstOrDefault();
+        if (verb is "rollback" or "list")
+        {
+            return await RemoteAsync(verb, Option("--version"), Option("--url") ?? LocalHost.DefaultUrl).ConfigureAwait(false);
+        }
+
         var data = Option("--data");
         var mappingPath = Option("--mapping");
         if (verb is not ("evaluate" or "train") || data is null || mappingPath is null)

@@ -49,6 +49,13 @@ public sealed class ModelApiTests(StackFixture stack)
                 Assert.Equal(HttpStatusCode.OK, rollback.StatusCode);
                 Assert.Equal(v1, (await (await client.GetAsync("/api/models")).JsonAsync()).GetProperty("current").GetString());
                 await (await client.PostAsJsonAsync("/api/models/rollback", new { version = "no-such-model" })).AssertProblemAsync(409, "version");
+
+                // The CLI does the same against the running API.
+                var (exit, output, error) = await Mining.MiningCliTests.CfxAsync("model", "rollback", "--version", v2!, "--url", client.BaseAddress!.ToString());
+                Assert.True(exit == 0, error);
+                Assert.Contains(v2!, output, StringComparison.Ordinal);
+                var (_, list, _) = await Mining.MiningCliTests.CfxAsync("model", "list", "--url", client.BaseAddress!.ToString());
+                Assert.Equal(v2, System.Text.Json.JsonDocument.Parse(list).RootElement.GetProperty("current").GetString());
             }
         }
     }
