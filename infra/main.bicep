@@ -36,6 +36,9 @@ param erpPullSchedule string = '0 */5 * * * *'
 @description('NCRONTAB schedule (with seconds, UTC) of the nightly scoring run.')
 param scoringSchedule string = '0 0 2 * * *'
 
+@description('NCRONTAB schedule (with seconds, UTC) of the monthly retraining.')
+param retrainSchedule string = '0 0 3 1 * *'
+
 @description('ISO 4217 currency every KPI is reported in.')
 @minLength(3)
 @maxLength(3)
@@ -85,6 +88,7 @@ module functionApp 'modules/functionapp.bicep' = {
     crmWebhookSecret: crmWebhookSecret
     erpPullSchedule: erpPullSchedule
     scoringSchedule: scoringSchedule
+    retrainSchedule: retrainSchedule
     reportingCurrency: reportingCurrency
     tenantTimeZone: tenantTimeZone
   }

@@ -29,6 +29,9 @@ param erpPullSchedule string
 @description('NCRONTAB schedule (with seconds, UTC) of the nightly scoring run.')
 param scoringSchedule string
 
+@description('NCRONTAB schedule (with seconds, UTC) of the monthly retraining.')
+param retrainSchedule string
+
 @description('ISO 4217 reporting currency of the KPIs.')
 param reportingCurrency string
 
@@ -97,6 +100,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'ScoringSchedule'
           value: scoringSchedule
+        }
+        {
+          name: 'RetrainSchedule'
+          value: retrainSchedule
         }
         {
           name: 'Insights__ReportingCurrency'

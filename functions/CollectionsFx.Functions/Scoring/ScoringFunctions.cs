@@ -12,8 +12,12 @@ using Microsoft.DurableTask.Client;
 namespace CollectionsFx.Functions.Scoring;
 
 /// <summary>Scoring runs: the nightly timer, HTTP starters over the shared handler, and one-line wrappers of the workflow classes.</summary>
-public sealed class ScoringFunctions(ScoringHandler handler, IScoringRunner runner, InsightsServiceClock clock)
+public sealed class ScoringFunctions(ScoringHandler handler, IScoringRunner runner, InsightsServiceClock clock, ModelService models)
 {
+    [Function("RetrainModel")]
+    public Task Retrain([TimerTrigger(Schedules.Retrain)] TimerInfo timer, FunctionContext context) =>
+        models.TrainAsync(null, context.CancellationToken);
+
     [Function("ScoreOpenInvoices")]
     public Task Nightly([TimerTrigger(Schedules.NightlyScoring)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
         ScoringHandler.StartAsync(client, clock.Today(), context.CancellationToken);

@@ -16,11 +16,15 @@ public static class Schedules
     /// <summary>The nightly scoring run: the app setting <c>ScoringSchedule</c> (02:00 UTC by default; set it to 02:00 of the tenant's zone).</summary>
     public const string NightlyScoring = "%ScoringSchedule%";
 
+    /// <summary>Monthly retraining with the promotion rule: the app setting <c>RetrainSchedule</c> (03:00 UTC on the 1st by default).</summary>
+    public const string Retrain = "%RetrainSchedule%";
+
     /// <summary>Values of the app settings that schedules name, when configuration has none.</summary>
     public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["ErpPullSchedule"] = "0 */5 * * * *",
         ["ScoringSchedule"] = "0 0 2 * * *",
+        ["RetrainSchedule"] = "0 0 3 1 * *",
     };
 
     /// <summary>The NCRONTAB expression of a schedule: itself, or for <c>%Setting%</c> the setting's value or its default.</summary>
@@ -45,5 +49,6 @@ public static class Schedules
         ["ExportEventLog"] = EventLogExport,
         ["PullErpDeltas"] = ErpPull,
         ["ScoreOpenInvoices"] = NightlyScoring,
+        ["RetrainModel"] = Retrain,
     };
 }
