@@ -144,8 +144,11 @@ public sealed class ScoringHandler(ScoringService scoring, InsightsServiceClock 
     }
 
     /// <summary>Handles <c>GET /api/scores/{customerId}</c>.</summary>
-    public async Task<IResult> ScoresAsync(string customerId, CancellationToken cancellationToken) =>
-        Results.Json(await scoring.ScoresAsync(customerId, cancellationToken).ConfigureAwait(false), ApiJson.Options);
+    public async Task<IResult> ScoresAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var (customer, invoices) = await scoring.ScoresAsync(customerId, cancellationToken).ConfigureAwait(false);
+        return Results.Json(new { Customer = customer, Invoices = invoices }, ApiJson.Options);
+    }
 }
 
 /// <summary>Today's business date in the tenant's time zone.</summary>

@@ -42,11 +42,17 @@ public sealed class ScoringService(InsightsService insights, BlobModelRegistry r
         var wanted = batch.Customers.ToHashSet(StringComparer.Ordinal);
         var features = FeatureBuilder.ForOpenInvoices(book, batch.AsOf, new ScoringOptions(), a => wanted.Contains(a.CustomerId));
         var scored = model.PredictWithContributions([.. features.Select(f => ModelInput.From(f))]);
-        var open = book.Accounts.Where(a => wanted.Contains(a.CustomerId)).SelectMany(a => a.Invoices).ToDictionary(i => i.Id, i => i.OpenReportingOn(batch.AsOf), StringComparer.Ordinal);
+        var invoices = book.Accounts.Where(a => wanted.Contains(a.CustomerId)).SelectMany(a => a.Invoices).ToDictionary(i => i.Id, StringComparer.Ordinal);
         var rows = features.Select((f, i) => new InvoiceScore(
-            f.CustomerId, f.InvoiceId, scored[i].Probability, FeatureBuilder.RiskBand(scored[i].Probability), batch.ModelVersion, batch.RunId, batch.AsOf, open[f.InvoiceId],
-            [.. Explanations.Top(scored[i].Contributions, f).Select(r => r.Text)])).ToList();
-        await scores.UpsertAsync(rows, cancellationToken).ConfigureAwait(false);
+            f.CustomerId, f.InvoiceId, scored[i].Probability, FeatureBuilder.RiskBand(scored[i].Probability), batch.ModelVersion, batch.RunId, batch.AsOf,
+            invoices[f.InvoiceId].OpenReportingOn(batch.AsOf), [.. Explanations.Top(scored[i].Contributions, f).Select(r => r.Text)],
+            CustomerRiskCalculator.ExpectedPayDate(f, invoices[f.InvoiceId].DueDate))).ToList();
+        var rollups = rows.GroupBy(r => r.CustomerId).Select(g =>
+        {
+            var risk = CustomerRiskCalculator.Of(g.Key, [.. g.Select(r => new ScoredInvoice(r.InvoiceId, invoices[r.InvoiceId].DueDate, r.OpenAmount, r.Likelihood))], batch.AsOf);
+            return new CustomerScore(g.Key, risk.Likelihood, risk.RiskBand, risk.ValueAtStake, risk.OverdueAmount, batch.ModelVersion, batch.RunId, batch.AsOf);
+        });
+        await scores.UpsertAsync(rows, rollups, cancellationToken).ConfigureAwait(false);
         return new ScoringBatchResult(wanted.Count, rows.Count, rows.Count == 0 ? 0 : rows.Average(r => r.Likelihood));
     }
 
@@ -62,8 +68,9 @@ public sealed class ScoringService(InsightsService insights, BlobModelRegistry r
             invoices == 0 ? 0 : results.Sum(r => r.MeanLikelihood * r.Invoices) / invoices, plan.Reason));
     }
 
-    /// <summary>The scores of one customer's invoices.</summary>
-    public Task<IReadOnlyList<InvoiceScore>> ScoresAsync(string customerId, CancellationToken cancellationToken) => scores.ForCustomerAsync(customerId, cancellationToken);
+    /// <summary>A customer's roll-up and the scores of its invoices.</summary>
+    public async Task<(CustomerScore? Customer, IReadOnlyList<InvoiceScore> Invoices)> ScoresAsync(string customerId, CancellationToken cancellationToken) =>
+        (await scores.CustomerAsync(customerId, cancellationToken).ConfigureAwait(false), await scores.ForCustomerAsync(customerId, cancellationToken).ConfigureAwait(false));
 
     private Task<LikelihoodModel> ModelAsync(string version, CancellationToken ct) =>
         models.GetOrAdd(version, v => new Lazy<Task<LikelihoodModel>>(async () =>

@@ -7,7 +7,12 @@ using CollectionsFx.Storage.Ledger;
 namespace CollectionsFx.Storage.Scoring;
 
 /// <summary>The score of one open invoice from one run.</summary>
-public sealed record InvoiceScore(string CustomerId, string InvoiceId, double Likelihood, string RiskBand, string ModelVersion, string RunId, DateOnly AsOf, decimal OpenAmount, IReadOnlyList<string> Reasons);
+public sealed record InvoiceScore(
+    string CustomerId, string InvoiceId, double Likelihood, string RiskBand, string ModelVersion, string RunId, DateOnly AsOf, decimal OpenAmount,
+    IReadOnlyList<string> Reasons, DateOnly? ExpectedPayDate = null);
+
+/// <summary>A customer's roll-up from one run: weighted likelihood, band, value at stake (DOMAIN.md §7).</summary>
+public sealed record CustomerScore(string CustomerId, double Likelihood, string RiskBand, decimal ValueAtStake, decimal OverdueAmount, string ModelVersion, string RunId, DateOnly AsOf);
 
 /// <summary>
 /// Scores in Tables: PK = customer (as the ledger), RK = invoice; upserted, so a retried batch writes the same rows and the
@@ -15,15 +20,47 @@ public sealed record InvoiceScore(string CustomerId, string InvoiceId, double Li
 /// </summary>
 public sealed class ScoreStore(TableClient table)
 {
-    /// <summary>Writes scores, grouped by customer in transactions of at most 100.</summary>
-    public async Task UpsertAsync(IEnumerable<InvoiceScore> scores, CancellationToken cancellationToken = default)
+    /// <summary>Row key of a customer's roll-up (sorts after every invoice id the key encoding can produce).</summary>
+    public const string CustomerRow = "~customer";
+
+    /// <summary>Writes invoice scores and customer roll-ups, grouped by customer in transactions of at most 100.</summary>
+    public async Task UpsertAsync(IEnumerable<InvoiceScore> scores, IEnumerable<CustomerScore>? customers = null, CancellationToken cancellationToken = default)
     {
-        foreach (var customer in scores.GroupBy(s => s.CustomerId))
+        var rollups = (customers ?? []).ToDictionary(c => c.CustomerId, StringComparer.Ordinal);
+        var rows = scores.GroupBy(s => s.CustomerId).Select(g => (g.Key, Rows: g.Select(Entity).ToList())).ToList();
+        foreach (var missing in rollups.Keys.Except(rows.Select(r => r.Key), StringComparer.Ordinal).ToList())
         {
-            foreach (var chunk in customer.Chunk(100))
+            rows.Add((missing, []));
+        }
+
+        foreach (var (customer, entities) in rows)
+        {
+            if (rollups.TryGetValue(customer, out var rollup))
             {
-                await table.SubmitTransactionAsync(chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, Entity(s))), cancellationToken).ConfigureAwait(false);
+                entities.Add(Entity(rollup));
             }
+
+            foreach (var chunk in entities.Chunk(100))
+            {
+                await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A customer's roll-up from the newest run, or null.</summary>
+    public async Task<CustomerScore?> CustomerAsync(string customerId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var e = (await table.GetEntityAsync<TableEntity>(TableKey.Encode(customerId), CustomerRow, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            return new CustomerScore(
+                e.GetString("CustomerId"), e.GetDouble("Likelihood") ?? 0, e.GetString("RiskBand"), decimal.Parse(e.GetString("ValueAtStake"), CultureInfo.InvariantCulture),
+                decimal.Parse(e.GetString("OverdueAmount"), CultureInfo.InvariantCulture), e.GetString("ModelVersion"), e.GetString("RunId"),
+                DateOnly.ParseExact(e.GetString("AsOf"), "yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
         }
     }
 
@@ -33,12 +70,13 @@ public sealed class ScoreStore(TableClient table)
         var list = new List<InvoiceScore>();
         try
         {
-            await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Encode(customerId)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Encode(customerId)} and RowKey ne {CustomerRow}"), cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 list.Add(new InvoiceScore(
                     e.GetString("CustomerId"), e.GetString("InvoiceId"), e.GetDouble("Likelihood") ?? 0, e.GetString("RiskBand"), e.GetString("ModelVersion"), e.GetString("RunId"),
                     DateOnly.ParseExact(e.GetString("AsOf"), "yyyy-MM-dd", CultureInfo.InvariantCulture), decimal.Parse(e.GetString("OpenAmount"), CultureInfo.InvariantCulture),
-                    JsonSerializer.Deserialize<List<string>>(e.GetString("Reasons") ?? "[]") ?? []));
+                    JsonSerializer.Deserialize<List<string>>(e.GetString("Reasons") ?? "[]") ?? [],
+                    e.GetString("ExpectedPayDate") is { } pay ? DateOnly.ParseExact(pay, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null));
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
@@ -60,5 +98,18 @@ public sealed class ScoreStore(TableClient table)
         ["AsOf"] = s.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         ["OpenAmount"] = s.OpenAmount.ToString(CultureInfo.InvariantCulture),
         ["Reasons"] = JsonSerializer.Serialize(s.Reasons),
+        ["ExpectedPayDate"] = s.ExpectedPayDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+    };
+
+    private static TableEntity Entity(CustomerScore c) => new(TableKey.Encode(c.CustomerId), CustomerRow)
+    {
+        ["CustomerId"] = c.CustomerId,
+        ["Likelihood"] = c.Likelihood,
+        ["RiskBand"] = c.RiskBand,
+        ["ValueAtStake"] = c.ValueAtStake.ToString(CultureInfo.InvariantCulture),
+        ["OverdueAmount"] = c.OverdueAmount.ToString(CultureInfo.InvariantCulture),
+        ["ModelVersion"] = c.ModelVersion,
+        ["RunId"] = c.RunId,
+        ["AsOf"] = c.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
     };
 }

@@ -71,3 +71,38 @@ public sealed class ExplanationTests
         Assert.Equal(0.4, reasons[2].Contribution, 9);
     }
 }
+
+public sealed class CustomerRiskTests
+{
+    private static readonly DateOnly AsOf = new(2026, 3, 1);
+
+    [Fact]
+    public void The_customer_band_is_that_of_its_amount_weighted_likelihood_and_value_at_stake_counts_overdue_and_due_soon()
+    {
+        ScoredInvoice[] invoices =
+        [
+            new("I1", new DateOnly(2026, 2, 1), 1_000m, 0.2), // overdue: 800 at stake
+            new("I2", new DateOnly(2026, 3, 15), 3_000m, 0.9), // due in 14 days: 300 at stake
+            new("I3", new DateOnly(2026, 3, 16), 6_000m, 0.9), // due in 15 days: not counted
+            new("I4", new DateOnly(2026, 1, 1), 0m, 0.1), // paid
+        ];
+
+        var risk = CustomerRiskCalculator.Of("C1", invoices, AsOf);
+
+        Assert.Equal(0.83, risk.Likelihood, 9); // (200 + 2,700 + 5,400) / 10,000
+        Assert.Equal("low", risk.RiskBand);
+        Assert.Equal(1_100m, risk.ValueAtStake);
+        Assert.Equal(1_000m, risk.OverdueAmount);
+    }
+
+    [Theory]
+    [InlineData(10f, "2026-03-25", "2026-04-04")]
+    [InlineData(-5f, "2026-03-25", "2026-03-20")]
+    [InlineData(30f, "2026-01-10", "2026-03-02")] // would be 9 Feb: already past, so tomorrow
+    public void The_expected_pay_date_moves_the_due_date_by_the_customers_habit(float meanDaysLate, string due, string expected)
+    {
+        var f = new InvoiceFeatures { InvoiceId = "I1", CustomerId = "C1", AsOf = AsOf, Country = "DE", Segment = "Smb", PriorMeanDaysLate = meanDaysLate };
+
+        Assert.Equal(DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), CustomerRiskCalculator.ExpectedPayDate(f, DateOnly.Parse(due, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+}

@@ -87,12 +87,19 @@ public sealed class ScoringRunTests(StackFixture stack)
 
                 var summary = await WaitForRunAsync(client, id);
                 Assert.Equal(("m1", 2), (summary.GetProperty("modelVersion").GetString(), summary.GetProperty("invoices").GetInt32()));
-                var scores = (await (await client.GetAsync($"/api/scores/{customer}")).JsonAsync()).EnumerateArray().ToList();
+                var answer = await (await client.GetAsync($"/api/scores/{customer}")).JsonAsync();
+                var scores = answer.GetProperty("invoices").EnumerateArray().ToList();
+                var rollup = answer.GetProperty("customer");
+                Assert.Equal(("m1", 300m), (rollup.GetProperty("modelVersion").GetString(), scores.Sum(s => s.GetProperty("openAmount").GetDecimal())));
+                Assert.Equal(FeatureBuilder.RiskBand(rollup.GetProperty("likelihood").GetDouble()), rollup.GetProperty("riskBand").GetString());
+                Assert.Equal(300m, rollup.GetProperty("overdueAmount").GetDecimal()); // due 31 October
+                Assert.True(rollup.GetProperty("valueAtStake").GetDecimal() is > 0m and <= 300m);
                 Assert.Equal([customer + "-1", customer + "-2"], scores.Select(s => s.GetProperty("invoiceId").GetString()).Order());
                 Assert.All(scores, s =>
                 {
                     Assert.InRange(s.GetProperty("likelihood").GetDouble(), 0, 1);
                     Assert.Equal("m1", s.GetProperty("modelVersion").GetString());
+                    Assert.True(DateOnly.Parse(s.GetProperty("expectedPayDate").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > new DateOnly(2026, 12, 4));
                     Assert.Equal(FeatureBuilder.RiskBand(s.GetProperty("likelihood").GetDouble()), s.GetProperty("riskBand").GetString());
                     var reasons = s.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()!).ToList();
                     Assert.InRange(reasons.Count, 1, 3);
