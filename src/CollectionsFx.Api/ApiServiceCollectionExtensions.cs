@@ -19,6 +19,7 @@ public static class ApiServiceCollectionExtensions
     /// <summary>Likelihood-to-pay scoring runs (the workflows call <see cref="Workflows.Scoring.IScoringRunner"/>).</summary>
     public static IServiceCollection AddScoring(this IServiceCollection services)
     {
+        services.AddSingleton<ScoreCache>();
         services.AddSingleton<ScoringService>();
         services.AddSingleton<Workflows.Scoring.IScoringRunner>(sp => sp.GetRequiredService<ScoringService>());
         services.AddSingleton<InsightsServiceClock>();

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 namespace CollectionsFx.Api.Insights;
 
 /// <summary>KPIs, trends, execution gaps, targets and exchange rates over HTTP.</summary>
-public sealed class InsightsHandler(InsightsService insights, TargetStore targets, RatesStore rates, TimeProvider time)
+public sealed class InsightsHandler(InsightsService insights, TargetStore targets, RatesStore rates, TimeProvider time, Scoring.ScoreCache scores)
 {
     /// <summary>Header carrying the signed-in user in Azure (App Service authentication); otherwise the body's <c>setBy</c>.</summary>
     public const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL-NAME";
@@ -102,8 +102,10 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
 
         return await WithRatesAsync(async () =>
         {
-            var all = await snapshot.CachedAsync($"gaps|{asOf:yyyy-MM-dd}", async () =>
-                ExecutionGaps.Find(await snapshot.BookAsOfAsync(asOf).ConfigureAwait(false), asOf, insights.Options.Gaps, _ => null)).ConfigureAwait(false);
+            // Likelihoods come from the newest scoring run; without one the high-value-at-risk gap stays empty (unscored = medium).
+            var (likelihoods, scoresVersion) = await scores.GetAsync(cancellationToken).ConfigureAwait(false);
+            var all = await snapshot.CachedAsync($"gaps|{asOf:yyyy-MM-dd}|{scoresVersion}", async () =>
+                ExecutionGaps.Find(await snapshot.BookAsOfAsync(asOf).ConfigureAwait(false), asOf, insights.Options.Gaps, id => likelihoods.TryGetValue(id, out var p) ? p : null)).ConfigureAwait(false);
             var selected = all.Where(g => (kinds.Count == 0 || kinds.Contains(g.Kind)) && (collectors.Count == 0 || collectors.Contains(g.Collector))).ToList();
             var summary = selected.GroupBy(g => g.Kind).Select(g => new { Kind = g.Key, Gaps = g.Count(), Invoices = g.Sum(x => x.InvoiceIds.Count), MoneyAtStake = g.Sum(x => x.MoneyAtStake) })
                 .OrderByDescending(s => s.MoneyAtStake).ToList();

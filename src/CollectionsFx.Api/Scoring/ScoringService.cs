@@ -11,7 +11,7 @@ namespace CollectionsFx.Api.Scoring;
 /// The work of a scoring run (ADR 007) over the insights snapshot: plan with the current model, score batches of customers,
 /// sum up. Loaded models are kept by version, so a run scores every batch with the model it pinned.
 /// </summary>
-public sealed class ScoringService(InsightsService insights, BlobModelRegistry registry, ScoreStore scores) : IScoringRunner
+public sealed class ScoringService(InsightsService insights, BlobModelRegistry registry, ScoreStore scores, ScoreCache cache) : IScoringRunner
 {
     /// <summary>Customers per batch activity.</summary>
     public const int BatchSize = 500;
@@ -63,6 +63,7 @@ public sealed class ScoringService(InsightsService insights, BlobModelRegistry r
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(results);
         var invoices = results.Sum(r => r.Invoices);
+        cache.Invalidate();
         return Task.FromResult(new ScoringRunSummary(
             input.RunId, input.AsOf, plan.ModelVersion, results.Count, results.Sum(r => r.Customers), invoices,
             invoices == 0 ? 0 : results.Sum(r => r.MeanLikelihood * r.Invoices) / invoices, plan.Reason));

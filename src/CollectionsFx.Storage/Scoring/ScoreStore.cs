@@ -47,6 +47,25 @@ public sealed class ScoreStore(TableClient table)
         }
     }
 
+    /// <summary>The newest likelihood of every scored invoice (one query over all customers).</summary>
+    public async Task<IReadOnlyDictionary<string, double>> AllLikelihoodsAsync(CancellationToken cancellationToken = default)
+    {
+        var all = new Dictionary<string, double>(StringComparer.Ordinal);
+        try
+        {
+            await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ne {CustomerRow}"), select: ["InvoiceId", "Likelihood"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                all[e.GetString("InvoiceId")] = e.GetDouble("Likelihood") ?? 0;
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No table yet: nothing scored.
+        }
+
+        return all;
+    }
+
     /// <summary>A customer's roll-up from the newest run, or null.</summary>
     public async Task<CustomerScore?> CustomerAsync(string customerId, CancellationToken cancellationToken = default)
     {

@@ -14,13 +14,14 @@ namespace CollectionsFx.IntegrationTests.Scoring;
 [Collection(StackCollection.Name)]
 public sealed class ScoringRunTests(StackFixture stack)
 {
+    /// <summary>A model that learned "long overdue means late" (the seeded invoices are a month overdue, so they score low).</summary>
     private static BinaryData Model()
     {
         var rng = new Random(2);
         var rows = Enumerable.Range(0, 400).Select(_ =>
         {
-            var late = (float)rng.NextDouble();
-            return new ModelInput { PriorLateShare = late, DaysToDue = rng.Next(-60, 30), TermsDays = 30, Country = "DE", Segment = "MidMarket", Label = rng.NextDouble() > late };
+            var daysToDue = rng.Next(-60, 30);
+            return new ModelInput { PriorLateShare = (float)rng.NextDouble(), DaysToDue = daysToDue, TermsDays = 30, Country = "DE", Segment = "MidMarket", Label = daysToDue > -10 ^ rng.NextDouble() < 0.05 };
         }).ToList();
         using var stream = new MemoryStream();
         LikelihoodModel.Train(rows, Learner.FastTree).Save(stream);
@@ -95,6 +96,12 @@ public sealed class ScoringRunTests(StackFixture stack)
                 Assert.Equal(300m, rollup.GetProperty("overdueAmount").GetDecimal()); // due 31 October
                 Assert.True(rollup.GetProperty("valueAtStake").GetDecimal() is > 0m and <= 300m);
                 Assert.Equal([customer + "-1", customer + "-2"], scores.Select(s => s.GetProperty("invoiceId").GetString()).Order());
+                // The gaps now read the scores: the bigger invoice (at the 80th percentile of open amounts) is "high value at risk"
+                // exactly when its likelihood is below one half.
+                var second = scores.Single(x => x.GetProperty("invoiceId").GetString() == customer + "-2").GetProperty("likelihood").GetDouble();
+                var gaps = await (await client.GetAsync("/api/gaps?kind=highValueAtRisk&asOf=2026-12-04")).JsonAsync();
+                Assert.True(second < 0.5, $"the overdue invoice should score low, got {second}");
+                Assert.Equal(second < 0.5, gaps.GetProperty("gaps").EnumerateArray().Any(g => g.GetProperty("invoiceIds").EnumerateArray().Any(i => i.GetString() == customer + "-2")));
                 Assert.All(scores, s =>
                 {
                     Assert.InRange(s.GetProperty("likelihood").GetDouble(), 0, 1);
