@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 namespace CollectionsFx.Api.Insights;
 
 /// <summary>Process mining over HTTP: variants, process map, statistics, and the event log export.</summary>
-public sealed class MiningHandler(InsightsService insights, ILedgerStore ledger)
+public sealed class MiningHandler(InsightsService insights, ILedgerStore ledger, Scoring.ScoreCache scores)
 {
     private static readonly string[] Views = ["frequency", "performance"];
     private static readonly string[] Formats = ["xes", "ocel"];
@@ -172,12 +172,27 @@ public sealed class MiningHandler(InsightsService insights, ILedgerStore ledger)
         var from = q.Date("from");
         var to = q.Date("to");
         var attributes = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
-        foreach (var name in LedgerMining.Attributes)
+        foreach (var name in LedgerMining.Attributes.Where(a => a != "riskBand"))
         {
             if (q.List(name) is { Count: > 0 } values)
             {
                 attributes[name] = values.ToHashSet(StringComparer.Ordinal);
             }
+        }
+
+        // Risk bands come from the newest scores (an invoice never scored is "unscored").
+        Func<string, bool>? inBands = null;
+        if (q.List("riskBand") is { Count: > 0 } bands)
+        {
+            var unknown = bands.Where(b => b is not ("low" or "medium" or "high" or "unscored")).ToList();
+            if (unknown.Count > 0)
+            {
+                q.Fail("riskBand", $"'{string.Join(", ", unknown)}' is not one of: low, medium, high, unscored");
+            }
+
+            var (likelihoods, _) = await scores.GetAsync(ct).ConfigureAwait(false);
+            var wanted = bands.ToHashSet(StringComparer.Ordinal);
+            inBands = id => wanted.Contains(likelihoods.TryGetValue(id, out var p) ? Domain.Scoring.FeatureBuilder.RiskBand(p) : "unscored");
         }
 
         var filter = new MiningFilter
@@ -188,6 +203,7 @@ public sealed class MiningHandler(InsightsService insights, ILedgerStore ledger)
             VariantId = q.Int("variant", 1, int.MaxValue),
             WithActivities = q.List("with"),
             WithoutActivities = q.List("without"),
+            CaseIds = inBands,
         };
         foreach (var activity in filter.WithActivities.Concat(filter.WithoutActivities).Where(a => !index.Log.ActivityNames.Contains(a) && !Activities.Vocabulary.Contains(a)))
         {

@@ -20,6 +20,9 @@ public sealed record MiningFilter
 
     public IReadOnlyList<string> WithoutActivities { get; init; } = [];
 
+    /// <summary>When set, only cases whose id is in it (e.g. the invoices of a risk band, from the scores).</summary>
+    public Func<string, bool>? CaseIds { get; init; }
+
     /// <summary>The filter that keeps every case.</summary>
     public static readonly MiningFilter None = new();
 
@@ -43,7 +46,7 @@ public sealed record MiningFilter
         var result = new List<int>(log.CaseCount);
         for (var c = 0; c < log.CaseCount; c++)
         {
-            if ((VariantId is { } v && variants.VariantOf(c) != v) || !InPeriod(log, c, from, to))
+            if ((VariantId is { } v && variants.VariantOf(c) != v) || !InPeriod(log, c, from, to) || (CaseIds is { } only && !only(log.CaseIds[c])))
             {
                 continue;
             }

@@ -39,6 +39,7 @@ public sealed class MiningFilterTests
         { new MiningFilter { WithActivities = ["Send Reminder L1"], WithoutActivities = ["Write Off"] }, ["I2"] },
         { new MiningFilter { WithActivities = ["No Such Activity"] }, [] },
         { new MiningFilter { WithoutActivities = ["No Such Activity"] }, ["I1", "I2", "I3", "I4"] },
+        { new MiningFilter { CaseIds = id => id is "I2" or "I4" or "I9" }, ["I2", "I4"] },
     };
 
     [Theory]

@@ -102,6 +102,12 @@ public sealed class ScoringRunTests(StackFixture stack)
                 var gaps = await (await client.GetAsync("/api/gaps?kind=highValueAtRisk&asOf=2026-12-04")).JsonAsync();
                 Assert.True(second < 0.5, $"the overdue invoice should score low, got {second}");
                 Assert.Equal(second < 0.5, gaps.GetProperty("gaps").EnumerateArray().Any(g => g.GetProperty("invoiceIds").EnumerateArray().Any(i => i.GetString() == customer + "-2")));
+                // Mining filters by the scores' risk bands; the paid invoice was never scored.
+                var high = await (await client.GetAsync($"/api/mining/variants?customerId={customer}&riskBand=high")).JsonAsync();
+                var unscored = await (await client.GetAsync($"/api/mining/variants?customerId={customer}&riskBand=unscored")).JsonAsync();
+                Assert.Equal(scores.Count(x => x.GetProperty("riskBand").GetString() == "high"), high.GetProperty("cases").GetInt32());
+                Assert.Equal(1, unscored.GetProperty("cases").GetInt32());
+                await (await client.GetAsync("/api/mining/variants?riskBand=scary")).AssertProblemAsync(400, "riskBand");
                 Assert.All(scores, s =>
                 {
                     Assert.InRange(s.GetProperty("likelihood").GetDouble(), 0, 1);
