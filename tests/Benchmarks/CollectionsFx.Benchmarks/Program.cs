@@ -12,7 +12,7 @@ int Option(string name, int fallback)
 
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "ingest";
 var root = Tools.RepoRoot();
-if (which is not ("mining" or "kpi" or "scoring"))
+if (which is not ("mining" or "kpi" or "scoring" or "demo-model"))
 {
     await NpmTools.EnsureInstalledAsync(root, AzuriteProcess.Script(root));
 }
@@ -35,6 +35,12 @@ if (which is "scoring" or "all")
 {
     Console.WriteLine("Likelihood to pay");
     ScoringBenchmark.Run(Option("--invoices", 1_000_000), Option("--customers", 10_000), Option("--runs", 3));
+}
+
+if (which is "demo-model" or "all")
+{
+    Console.WriteLine("Likelihood to pay on the demo company");
+    DemoModelBenchmark.Run(Option("--test-months", 6));
 }
 
 if (which is "kpi-latency" or "all")

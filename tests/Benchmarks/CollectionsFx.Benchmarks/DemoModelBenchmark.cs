@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CollectionsFx.Api.Ingestion;
+using CollectionsFx.Cli.Demo;
+using CollectionsFx.Domain.Insights;
+using CollectionsFx.Domain.Ledger;
+using CollectionsFx.Domain.Scoring;
+using CollectionsFx.Scoring;
+
+namespace CollectionsFx.Benchmarks;
+
+/// <summary>
+/// The likelihood-to-pay model on the demo company (the default `cfx up` data): its events mapped exactly as the webhook maps
+/// them, the ledger as known today, then a time split: model vs baselines.
+/// </summary>
+internal static class DemoModelBenchmark
+{
+    public static void Run(int months)
+    {
+        var today = new DateOnly(2026, 12, 4);
+        var events = DemoCompany.Generate(new DemoOptions(), today);
+        var records = new List<LedgerRecord>(events.Count);
+        foreach (var e in events)
+        {
+            var json = JsonSerializer.SerializeToElement(new JsonObject
+            {
+                ["specversion"] = "1.0", ["id"] = e.Id, ["source"] = "urn:demo:" + e.Source, ["type"] = e.Type,
+                ["time"] = e.Time.ToString("O", CultureInfo.InvariantCulture), ["datacontenttype"] = "application/json", ["data"] = e.Data.DeepClone(),
+            });
+            var mapped = CloudEventMapper.Map(json, e.Time, e.Source);
+            records.Add(mapped.Record ?? throw new InvalidOperationException($"Demo event {e.Id} does not map: {string.Join("; ", mapped.Errors.Select(x => x.Field + " " + x.Message))}"));
+        }
+
+        var rates = ExchangeRates.ParseCsv("EUR", new StringReader(DemoCompany.RatesCsv(new DemoOptions(), today)));
+        var known = LedgerTimeline.FromRecords(records).At(new DateTimeOffset(today.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero));
+        var book = ArBook.Build(known, rates, BusinessCalendar.Utc);
+        var split = new DateOnly(today.Year, today.Month, 1).AddMonths(-months);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  demo company: {events.Count:N0} events, {book.Accounts.Sum(a => a.Invoices.Count):N0} invoices; test = invoices issued from {split:yyyy-MM-dd}"));
+        Console.Write(ModelEvaluation.Table(ModelEvaluation.Evaluate(book, split, new ScoringOptions())));
+    }
+}
