@@ -94,6 +94,18 @@ public sealed class LikelihoodModel(MLContext ml, ITransformer model, DataViewSc
             return new LikelihoodModel(ml, logistic, data.Schema);
         }
 
+        // One FastTree training at a time per process: a test run once aborted while several trained at once, and training
+        // is a monthly job, so nothing is lost by serialising it.
+        lock (FastTreeTraining)
+        {
+            return TrainTrees(ml, data, features, rows);
+        }
+    }
+
+    private static readonly object FastTreeTraining = new();
+
+    private static LikelihoodModel TrainTrees(MLContext ml, IDataView data, Microsoft.ML.Data.EstimatorChain<ColumnConcatenatingTransformer> features, IEnumerable<ModelInput> rows)
+    {
         // Trees overfit their own training rows, so their probabilities are calibrated (Platt) on every 5th row, held out.
         var all = rows as IReadOnlyList<ModelInput> ?? rows.ToList();
         var fit = ml.Data.LoadFromEnumerable(all.Where((_, i) => i % 5 != 4));

@@ -3,6 +3,8 @@ using CollectionsFx.Scoring;
 namespace CollectionsFx.IntegrationTests.Scoring;
 
 /// <summary>Feature contributions for both learners, trained in this process (the chain is typed) and loaded from a file (it is not).</summary>
+/// <remarks>In the stack's collection so that no two tests train ML.NET models in this process at once.</remarks>
+[Collection(Fixtures.StackCollection.Name)]
 public sealed class ContributionTests
 {
     [Theory]
