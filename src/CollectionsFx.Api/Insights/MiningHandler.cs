@@ -172,7 +172,7 @@ public sealed class MiningHandler(InsightsService insights, ILedgerStore ledger,
         var from = q.Date("from");
         var to = q.Date("to");
         var attributes = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
-        foreach (var name in LedgerMining.Attributes.Where(a => a != "riskBand"))
+        foreach (var name in LedgerMining.Attributes)
         {
             if (q.List(name) is { Count: > 0 } values)
             {

@@ -5,7 +5,8 @@ namespace CollectionsFx.Domain.Mining;
 
 /// <summary>
 /// Turns the ledger's event log into a mining log: one case per invoice, with the case attributes the filters use
-/// (customerId, company, segment, country, collector, amountBand, riskBand).
+/// (customerId, company, segment, country, collector, amountBand). Risk bands are not case attributes: they change with
+/// every scoring run, so the mining filter reads them from the scores.
 /// </summary>
 public static class LedgerMining
 {
@@ -16,13 +17,13 @@ public static class LedgerMining
     ];
 
     /// <summary>Case attribute names.</summary>
-    public static readonly IReadOnlyList<string> Attributes = ["customerId", "company", "segment", "country", "collector", "amountBand", "riskBand"];
+    public static readonly IReadOnlyList<string> Attributes = ["customerId", "company", "segment", "country", "collector", "amountBand"];
 
     /// <summary>
-    /// Builds the mining log of the invoice cases in <paramref name="log"/>. <paramref name="riskBand"/> gives an invoice's band
-    /// (null: "unscored"); amounts are banded in the reporting currency of <paramref name="rates"/> at the invoice date.
+    /// Builds the mining log of the invoice cases in <paramref name="log"/>; amounts are banded in the reporting currency of
+    /// <paramref name="rates"/> at the invoice date.
     /// </summary>
-    public static MiningLog Build(IEnumerable<LedgerEvent> log, ExchangeRates rates, Func<string, string?>? riskBand = null)
+    public static MiningLog Build(IEnumerable<LedgerEvent> log, ExchangeRates rates)
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(rates);
@@ -56,7 +57,6 @@ public static class LedgerMining
             builder.SetCaseAttribute(id, "country", customer?.Country ?? ArAccount.Unassigned);
             builder.SetCaseAttribute(id, "collector", customer?.Collector ?? ArAccount.Unassigned);
             builder.SetCaseAttribute(id, "amountBand", BandOf(invoice, rates));
-            builder.SetCaseAttribute(id, "riskBand", riskBand?.Invoke(id) ?? "unscored");
         }
 
         return builder.Build();

@@ -2,7 +2,7 @@ namespace CollectionsFx.Domain.Mining;
 
 /// <summary>
 /// Which cases to analyse. All conditions must hold: the case has an event in [<see cref="From"/>, <see cref="To"/>);
-/// each named case attribute has one of the allowed values (segment, country, collector, amountBand, riskBand, ...);
+/// each named case attribute has one of the allowed values (segment, country, collector, amountBand, ...);
 /// the case follows <see cref="VariantId"/>; it contains every activity of <see cref="WithActivities"/> and none of
 /// <see cref="WithoutActivities"/>.
 /// </summary>
