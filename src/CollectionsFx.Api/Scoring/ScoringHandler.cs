@@ -30,7 +30,7 @@ public sealed class ScoringHandler(ScoringService scoring, InsightsServiceClock 
         DateOnly? split = null;
         if (body.TryGetValue("splitDate", out var text))
         {
-            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", out var d))
+            if (!DateOnly.TryParseExact(Text(text), "yyyy-MM-dd", out var d))
             {
                 return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid training request", "splitDate", "must be a date yyyy-MM-dd");
             }
@@ -58,9 +58,15 @@ public sealed class ScoringHandler(ScoringService scoring, InsightsServiceClock 
             return problem;
         }
 
+        string? version = null;
+        if (body.TryGetValue("version", out var requested) && requested.ValueKind != JsonValueKind.Null && (version = Text(requested)) is null)
+        {
+            return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid rollback", "version", "must be a model version (a string)");
+        }
+
         try
         {
-            var current = await models.RollbackAsync(body.GetValueOrDefault("version"), cancellationToken).ConfigureAwait(false);
+            var current = await models.RollbackAsync(version, cancellationToken).ConfigureAwait(false);
             return Results.Json(new { Current = current }, ApiJson.Options);
         }
         catch (Exception ex) when (ex is InvalidOperationException or Azure.RequestFailedException)
@@ -69,7 +75,11 @@ public sealed class ScoringHandler(ScoringService scoring, InsightsServiceClock 
         }
     }
 
-    private static async Task<(Dictionary<string, string> Body, IResult? Problem)> BodyAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>The string value of a body field, or null for any other JSON kind.</summary>
+    private static string? Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>The fields of an optional JSON object body (empty without a body), or a 400 problem when it is not one.</summary>
+    private static async Task<(Dictionary<string, JsonElement> Body, IResult? Problem)> BodyAsync(HttpRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         using var reader = new StreamReader(request.Body);
@@ -82,7 +92,7 @@ public sealed class ScoringHandler(ScoringService scoring, InsightsServiceClock 
         try
         {
             using var doc = JsonDocument.Parse(text);
-            return (doc.RootElement.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal), null);
+            return (doc.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal), null);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
@@ -109,24 +119,16 @@ public sealed class ScoringHandler(ScoringService scoring, InsightsServiceClock 
     /// <summary>Handles <c>POST /api/scoring/runs</c>, body <c>{"asOf":"yyyy-MM-dd"}</c> (optional: today in the tenant's zone).</summary>
     public async Task<IResult> StartRunAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        var asOf = clock.Today();
-        if (!string.IsNullOrWhiteSpace(text))
+        var (body, problem) = await BodyAsync(request, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
         {
-            try
-            {
-                using var body = JsonDocument.Parse(text);
-                if (body.RootElement.TryGetProperty("asOf", out var value) && !DateOnly.TryParseExact(value.GetString(), "yyyy-MM-dd", out asOf))
-                {
-                    return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid scoring run", "asOf", "must be a date yyyy-MM-dd");
-                }
-            }
-            catch (JsonException ex)
-            {
-                return Problems.Field(StatusCodes.Status400BadRequest, "Malformed JSON", "body", ex.Message);
-            }
+            return problem;
+        }
+
+        var asOf = clock.Today();
+        if (body.TryGetValue("asOf", out var value) && !DateOnly.TryParseExact(Text(value), "yyyy-MM-dd", out asOf))
+        {
+            return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid scoring run", "asOf", "must be a date yyyy-MM-dd");
         }
 
         var (id, started) = await StartAsync(client, asOf, cancellationToken).ConfigureAwait(false);
