@@ -77,10 +77,7 @@ internal static class ModelCommand
 
             var output = Option("--out") ?? "model.zip";
             var (rows, unsettled) = FeatureBuilder.TrainingRows(book, options);
-            if (rows.Count < ModelEvaluation.MinRows || rows.All(r => r.OnTime) || rows.All(r => !r.OnTime))
-            {
-                throw new EvaluationDataException($"Cannot train on {rows.Count} settled invoices ({unsettled} without a settled date skipped): at least {ModelEvaluation.MinRows} and both on-time and late ones are needed.");
-            }
+            TimeSplit.EnsureTrainable(rows, "training", "in the extract", unsettled);
 
             var model = LikelihoodModel.Train(rows.Select(r => ModelInput.From(r.Features, r.OnTime)), Learner.FastTree);
             await using (var file = File.Create(output))

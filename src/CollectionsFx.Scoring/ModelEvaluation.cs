@@ -22,12 +22,7 @@ public static class ModelEvaluation
     /// <summary>Evaluates FastTree beside two baselines (the customer's prior on-time share, a logistic regression).</summary>
     public static EvaluationReport Evaluate(ArBook book, DateOnly splitDate, ScoringOptions options)
     {
-        var (rows, unsettled) = FeatureBuilder.TrainingRows(book, options);
-        var train = rows.Where(r => r.Features.AsOf < splitDate).ToList();
-        var test = rows.Where(r => r.Features.AsOf >= splitDate).ToList();
-        Check(train, "training", $"issued before {splitDate:yyyy-MM-dd}", unsettled);
-        Check(test, "test", $"issued on or after {splitDate:yyyy-MM-dd}", unsettled);
-
+        var (train, test, unsettled) = TimeSplit.Of(book, splitDate, options);
         var testInputs = test.Select(r => ModelInput.From(r.Features, r.OnTime)).ToList();
         var labels = test.Select(r => r.OnTime).ToList();
         var trainInputs = train.Select(r => ModelInput.From(r.Features, r.OnTime)).ToList();
@@ -60,11 +55,31 @@ public static class ModelEvaluation
         return text.ToString();
     }
 
-    private static void Check(List<(InvoiceFeatures Features, bool OnTime)> rows, string side, string which, int unsettled)
+}
+
+/// <summary>Training rows split by issue date, both sides checked to be trainable.</summary>
+public sealed record TimeSplit(IReadOnlyList<(InvoiceFeatures Features, bool OnTime)> Train, IReadOnlyList<(InvoiceFeatures Features, bool OnTime)> Test, int Unsettled)
+{
+    /// <summary>Rows of invoices issued before <paramref name="splitDate"/> train, the rest test; throws <see cref="EvaluationDataException"/> when a side cannot serve.</summary>
+    public static TimeSplit Of(ArBook book, DateOnly splitDate, ScoringOptions options)
     {
-        if (rows.Count < MinRows)
+        ArgumentNullException.ThrowIfNull(book);
+        ArgumentNullException.ThrowIfNull(options);
+        var (rows, unsettled) = FeatureBuilder.TrainingRows(book, options);
+        var train = rows.Where(r => r.Features.AsOf < splitDate).ToList();
+        var test = rows.Where(r => r.Features.AsOf >= splitDate).ToList();
+        EnsureTrainable(train, "training", $"issued before {splitDate:yyyy-MM-dd}", unsettled);
+        EnsureTrainable(test, "test", $"issued on or after {splitDate:yyyy-MM-dd}", unsettled);
+        return new TimeSplit(train, test, unsettled);
+    }
+
+    /// <summary>Throws, saying why, unless <paramref name="rows"/> are at least <see cref="ModelEvaluation.MinRows"/> of both classes.</summary>
+    public static void EnsureTrainable(IReadOnlyList<(InvoiceFeatures Features, bool OnTime)> rows, string side, string which, int unsettled)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count < ModelEvaluation.MinRows)
         {
-            throw new EvaluationDataException($"Too few {side} rows: {rows.Count} settled invoices {which} (at least {MinRows} needed; {unsettled} invoices had no settled date and were skipped).");
+            throw new EvaluationDataException($"Too few {side} rows: {rows.Count} settled invoices {which} (at least {ModelEvaluation.MinRows} needed; {unsettled} invoices had no settled date and were skipped).");
         }
 
         if (rows.All(r => r.OnTime) || rows.All(r => !r.OnTime))
@@ -86,24 +101,15 @@ public static class ModelTraining
     /// </summary>
     public static TrainedCandidate Train(ArBook book, DateOnly splitDate, ScoringOptions options, LikelihoodModel? current, string version, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(book);
         ArgumentNullException.ThrowIfNull(options);
-        var (rows, unsettled) = FeatureBuilder.TrainingRows(book, options);
-        var train = rows.Where(r => r.Features.AsOf < splitDate).ToList();
-        var test = rows.Where(r => r.Features.AsOf >= splitDate).ToList();
-        if (train.Count < ModelEvaluation.MinRows || test.Count < ModelEvaluation.MinRows
-            || train.All(r => r.OnTime) || train.All(r => !r.OnTime) || test.All(r => r.OnTime) || test.All(r => !r.OnTime))
-        {
-            throw new EvaluationDataException($"Cannot train: {train.Count} training and {test.Count} test rows around {splitDate:yyyy-MM-dd} ({unsettled} unsettled skipped); at least {ModelEvaluation.MinRows} of each and both classes are needed.");
-        }
-
+        var (train, test, _) = TimeSplit.Of(book, splitDate, options);
         var model = LikelihoodModel.Train(train.Select(r => ModelInput.From(r.Features, r.OnTime)), Learner.FastTree);
         var testInputs = test.Select(r => ModelInput.From(r.Features, r.OnTime)).ToList();
         var labels = test.Select(r => r.OnTime).ToList();
         var metrics = Metrics.Compute(model.Predict(testInputs), labels);
         double? currentAuc = current is null ? null : Metrics.Compute(current.Predict(testInputs), labels).RocAuc;
         var card = new ModelCard(
-            version, now, "FastTree", rows.Min(r => r.Features.AsOf), rows.Max(r => r.Features.AsOf), splitDate, train.Count, test.Count, options.ToleranceDays,
+            version, now, "FastTree", train.Min(r => r.Features.AsOf), test.Max(r => r.Features.AsOf), splitDate, train.Count, test.Count, options.ToleranceDays,
             ModelInput.Numeric.Concat([nameof(ModelInput.Country), nameof(ModelInput.Segment)]).ToList(), metrics.RocAuc, metrics.LogLoss, metrics.Brier, metrics.CalibrationError);
         return new TrainedCandidate(model, card, currentAuc);
     }
