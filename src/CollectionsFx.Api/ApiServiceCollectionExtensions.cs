@@ -22,7 +22,6 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ScoreCache>();
         services.AddSingleton<ScoringService>();
         services.AddSingleton<Workflows.Scoring.IScoringRunner>(sp => sp.GetRequiredService<ScoringService>());
-        services.AddSingleton<InsightsServiceClock>();
         services.AddSingleton<ModelService>();
         services.AddSingleton<ScoringHandler>();
         return services;

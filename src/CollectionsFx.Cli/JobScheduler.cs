@@ -20,7 +20,7 @@ public sealed partial class JobScheduler(IServiceProvider services, IConfigurati
             ["ExportEventLog"] = (sp, ct) => sp.GetRequiredService<EventLogExporter>().ExportAsync(ct),
             ["PullErpDeltas"] = (sp, ct) => sp.GetRequiredService<ErpPullService>().PullAsync(ct),
             ["ScoreOpenInvoices"] = (sp, ct) => CollectionsFx.Api.Scoring.ScoringHandler.StartAsync(
-                sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>(), sp.GetRequiredService<CollectionsFx.Api.Scoring.InsightsServiceClock>().Today(), ct),
+                sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>(), sp.GetRequiredService<CollectionsFx.Api.Insights.InsightsService>().Today(), ct),
             ["RetrainModel"] = (sp, ct) => sp.GetRequiredService<CollectionsFx.Api.Scoring.ModelService>().TrainAsync(null, ct),
         };
 

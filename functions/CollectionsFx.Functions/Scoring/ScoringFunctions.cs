@@ -12,7 +12,7 @@ using Microsoft.DurableTask.Client;
 namespace CollectionsFx.Functions.Scoring;
 
 /// <summary>Scoring runs: the nightly timer, HTTP starters over the shared handler, and one-line wrappers of the workflow classes.</summary>
-public sealed class ScoringFunctions(ScoringHandler handler, IScoringRunner runner, InsightsServiceClock clock, ModelService models)
+public sealed class ScoringFunctions(ScoringHandler handler, IScoringRunner runner, Api.Insights.InsightsService insights, ModelService models)
 {
     [Function("RetrainModel")]
     public Task Retrain([TimerTrigger(Schedules.Retrain)] TimerInfo timer, FunctionContext context) =>
@@ -20,7 +20,7 @@ public sealed class ScoringFunctions(ScoringHandler handler, IScoringRunner runn
 
     [Function("ScoreOpenInvoices")]
     public Task Nightly([TimerTrigger(Schedules.NightlyScoring)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
-        ScoringHandler.StartAsync(client, clock.Today(), context.CancellationToken);
+        ScoringHandler.StartAsync(client, insights.Today(), context.CancellationToken);
 
     [Function("StartScoringRun")]
     public Task<IActionResult> Start([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.ScoringRuns)] HttpRequest req, [DurableClient] DurableTaskClient client) =>

@@ -19,7 +19,7 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
     {
         var q = new QueryReader(request);
         var snapshot = await insights.CurrentAsync(cancellationToken).ConfigureAwait(false);
-        var asOf = q.Date("asOf") ?? Today(snapshot);
+        var asOf = q.Date("asOf") ?? insights.Today();
         var periodText = q.String("period");
         var period = KpiPeriod.TryParse(periodText);
         if (periodText is not null && period is null)
@@ -66,7 +66,7 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
     {
         var q = new QueryReader(request);
         var snapshot = await insights.CurrentAsync(cancellationToken).ConfigureAwait(false);
-        var asOf = q.Date("asOf") ?? Today(snapshot);
+        var asOf = q.Date("asOf") ?? insights.Today();
         var months = q.Int("months", 1, KpiEngine.MaxTrendMonths) ?? 24;
         var groupBy = q.Enum("groupBy", KpiGroupBy.None);
         if (q.Problem() is { } problem)
@@ -86,7 +86,7 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
     {
         var q = new QueryReader(request);
         var snapshot = await insights.CurrentAsync(cancellationToken).ConfigureAwait(false);
-        var asOf = q.Date("asOf") ?? Today(snapshot);
+        var asOf = q.Date("asOf") ?? insights.Today();
         var kinds = q.List("kind").Select(k => Enum.TryParse<GapKind>(k, true, out var v) && !int.TryParse(k, out _) ? v : (GapKind?)null).ToList();
         if (kinds.Any(k => k is null))
         {
@@ -190,7 +190,7 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
         var snapshot = await insights.CurrentAsync(cancellationToken).ConfigureAwait(false);
         var kpiName = q.OneOf("kpi", TargetKpi.All.Keys.ToList(), "dsoCountback");
         var groupBy = q.Enum("groupBy", KpiGroupBy.Collector);
-        var asOf = q.Date("asOf") ?? Today(snapshot);
+        var asOf = q.Date("asOf") ?? insights.Today();
         var months = q.Int("months", 2, 24) ?? 6;
         if (q.Problem() is { } problem)
         {
@@ -255,8 +255,6 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
             StringComparer.Ordinal);
 
     private static object Info(InsightsSnapshot s) => new { s.Version, s.LoadedAt, Events = s.Events.Count };
-
-    private DateOnly Today(InsightsSnapshot snapshot) => snapshot.Calendar.DateOf(time.GetUtcNow());
 
     /// <summary>A missing exchange rate is the user's data problem: 422 naming currency and date.</summary>
     private static async Task<IResult> WithRatesAsync(Func<Task<IResult>> compute)

@@ -31,6 +31,12 @@ public sealed partial class InsightsService(ILedgerStore ledger, RatesStore rate
 
     public InsightsOptions Options => options.Value;
 
+    /// <summary>The tenant's calendar (its time zone), the one every snapshot uses.</summary>
+    public BusinessCalendar Calendar { get; } = BusinessCalendar.For(options.Value.TimeZone);
+
+    /// <summary>Today's business date in the tenant's time zone.</summary>
+    public DateOnly Today() => Calendar.DateOf(time.GetUtcNow());
+
     /// <summary>The current snapshot; the first call waits for the first load.</summary>
     public async Task<InsightsSnapshot> CurrentAsync(CancellationToken cancellationToken)
     {
@@ -114,7 +120,7 @@ public sealed partial class InsightsService(ILedgerStore ledger, RatesStore rate
             {
                 current = new InsightsSnapshot(
                     ++version, now, events, rates ?? new ExchangeRates(options.Value.ReportingCurrency),
-                    BusinessCalendar.For(options.Value.TimeZone), options.Value.Costs());
+                    Calendar, options.Value.Costs());
                 LogRefreshed(logger, version, events.Count, added.Count, full);
             }
 

@@ -7,7 +7,7 @@ using CollectionsFx.Storage.Scoring;
 namespace CollectionsFx.Api.Scoring;
 
 /// <summary>Retraining with the promotion rule, rollback and the list of models (the registry's application service).</summary>
-public sealed class ModelService(InsightsService insights, BlobModelRegistry registry, InsightsServiceClock clock, TimeProvider time)
+public sealed class ModelService(InsightsService insights, BlobModelRegistry registry, TimeProvider time)
 {
     /// <summary>Days of the most recent history held out as the test window when no split date is given.</summary>
     public const int DefaultTestDays = 90;
@@ -18,7 +18,7 @@ public sealed class ModelService(InsightsService insights, BlobModelRegistry reg
     /// </summary>
     public async Task<(ModelCard Card, PromotionDecision Decision)> TrainAsync(DateOnly? splitDate, CancellationToken cancellationToken)
     {
-        var today = clock.Today();
+        var today = insights.Today();
         var book = await (await insights.CurrentAsync(cancellationToken).ConfigureAwait(false)).BookAsOfAsync(today).ConfigureAwait(false);
         var current = await registry.CurrentAsync(cancellationToken).ConfigureAwait(false);
         var currentModel = current is { } c ? ModelValidator.Load(c.Model.ToArray()) : null;

@@ -9,7 +9,7 @@ using Microsoft.DurableTask.Client;
 namespace CollectionsFx.Api.Scoring;
 
 /// <summary>Starts scoring runs (one per date, a second start is a no-op) and reads runs and scores.</summary>
-public sealed class ScoringHandler(ScoringService scoring, InsightsServiceClock clock, ModelService models)
+public sealed class ScoringHandler(ScoringService scoring, Insights.InsightsService insights, ModelService models)
 {
     /// <summary>Handles <c>GET /api/models</c>: every model's card and the registry's history.</summary>
     public async Task<IResult> ListModelsAsync(CancellationToken cancellationToken)
@@ -125,7 +125,7 @@ public sealed class ScoringHandler(ScoringService scoring, InsightsServiceClock 
             return problem;
         }
 
-        var asOf = clock.Today();
+        var asOf = insights.Today();
         if (body.TryGetValue("asOf", out var value) && !DateOnly.TryParseExact(Text(value), "yyyy-MM-dd", out asOf))
         {
             return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid scoring run", "asOf", "must be a date yyyy-MM-dd");
@@ -151,10 +151,4 @@ public sealed class ScoringHandler(ScoringService scoring, InsightsServiceClock 
         var (customer, invoices) = await scoring.ScoresAsync(customerId, cancellationToken).ConfigureAwait(false);
         return Results.Json(new { Customer = customer, Invoices = invoices }, ApiJson.Options);
     }
-}
-
-/// <summary>Today's business date in the tenant's time zone.</summary>
-public sealed class InsightsServiceClock(Insights.InsightsService insights, TimeProvider time)
-{
-    public DateOnly Today() => Domain.Insights.BusinessCalendar.For(insights.Options.TimeZone).DateOf(time.GetUtcNow());
 }
