@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CollectionsFx.Domain.Mining;
+using CollectionsFx.Domain.Mining.Interchange;
 using nietras.SeparatedValues;
 
 namespace CollectionsFx.Api.Mining;
@@ -76,7 +77,7 @@ public static class CsvEventLog
             var (start, end, lineOffset, header) = parts[i];
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             file.Position = start;
-            using var part = new PartStream(header, file, end - start);
+            using var part = new PrefixedStream(header, file, end - start);
             builders[i] = Read(part, mapping, null, lineOffset);
         });
 
@@ -204,55 +205,6 @@ public static class CsvEventLog
         }
 
         return builder;
-    }
-
-    /// <summary>A header followed by <c>length</c> bytes of an inner stream from its current position.</summary>
-    private sealed class PartStream(byte[] header, Stream inner, long length) : Stream
-    {
-        private int headerRead;
-        private long remaining = length;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (headerRead < header.Length)
-            {
-                var n = Math.Min(buffer.Length, header.Length - headerRead);
-                header.AsSpan(headerRead, n).CopyTo(buffer);
-                headerRead += n;
-                return n;
-            }
-
-            if (remaining <= 0)
-            {
-                return 0;
-            }
-
-            var read = inner.Read(buffer[..(int)Math.Min(buffer.Length, remaining)]);
-            remaining -= read;
-            return read;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private static bool ParseIso(ReadOnlySpan<char> text, out long ticks)

@@ -299,42 +299,4 @@ public static class Xes
             writer.WriteTrace(log.CaseIds[c], attributes, log.EventsOf(c));
         }
     }
-
-    private sealed class PrefixedStream(byte[] prefix, Stream inner) : Stream
-    {
-        private int offset;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int index, int count)
-        {
-            if (offset < prefix.Length)
-            {
-                var n = Math.Min(count, prefix.Length - offset);
-                Array.Copy(prefix, offset, buffer, index, n);
-                offset += n;
-                return n;
-            }
-
-            return inner.Read(buffer, index, count);
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int index, int count) => throw new NotSupportedException();
-    }
 }
