@@ -75,6 +75,7 @@ public static class LogStatistics
         var resourceEvents = new int[log.ResourceNames.Count];
         var resourceCases = new int[log.ResourceNames.Count];
         var seen = new int[a];
+        var timesInCase = new int[a]; // valid where seen[act] == the current case
         var resourceSeen = new int[log.ResourceNames.Count];
         Array.Fill(seen, -1);
         Array.Fill(resourceSeen, -1);
@@ -88,7 +89,6 @@ public static class LogStatistics
             var caseRework = false;
             var span = log.ActivitiesOf(c);
             eventCount += span.Length;
-            var counts = new Dictionary<int, int>();
             for (var i = 0; i < span.Length; i++)
             {
                 var act = span[i];
@@ -102,9 +102,9 @@ public static class LogStatistics
                 {
                     seen[act] = c;
                     inCases[act]++;
-                    counts[act] = 1;
+                    timesInCase[act] = 1;
                 }
-                else if (++counts[act] == 2)
+                else if (++timesInCase[act] == 2)
                 {
                     rework[act]++;
                     caseRework = true;
