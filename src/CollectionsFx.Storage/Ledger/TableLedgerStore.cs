@@ -97,9 +97,9 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time, int m
         var filter = customerId is null
             ? TableClient.CreateQueryFilter($"RowKey ge {"l|"} and RowKey lt {"l}"}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Encode(customerId)} and RowKey ge {"l|"} and RowKey lt {"l}"}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var tx in QueryLogAsync(filter, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var e in JsonSerializer.Deserialize<LedgerEvent[]>(CompressedText.Read(row, "Events"), LedgerJson.Options)!)
+            foreach (var e in tx.Events)
             {
                 yield return e;
             }
@@ -107,11 +107,16 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time, int m
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<LogTransaction> ReadTransactionsAsync(DateTimeOffset? committedSince = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<LogTransaction> ReadTransactionsAsync(DateTimeOffset? committedSince = null, CancellationToken cancellationToken = default) =>
+        QueryLogAsync(
+            committedSince is { } since
+                ? TableClient.CreateQueryFilter($"RowKey ge {"l|"} and RowKey lt {"l}"} and CommittedAt ge {since}")
+                : TableClient.CreateQueryFilter($"RowKey ge {"l|"} and RowKey lt {"l}"}"),
+            cancellationToken);
+
+    /// <summary>Log rows matching <paramref name="filter"/>, read as transactions.</summary>
+    private async IAsyncEnumerable<LogTransaction> QueryLogAsync(string filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var filter = committedSince is { } since
-            ? TableClient.CreateQueryFilter($"RowKey ge {"l|"} and RowKey lt {"l}"} and CommittedAt ge {since}")
-            : TableClient.CreateQueryFilter($"RowKey ge {"l|"} and RowKey lt {"l}"}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var events = JsonSerializer.Deserialize<LedgerEvent[]>(CompressedText.Read(row, "Events"), LedgerJson.Options)!;
