@@ -83,7 +83,7 @@ public sealed class DemoCompanyTests(StackFixture stack)
                 await seeder.SeedRatesAsync(DemoCompany.RatesCsv(options, Today));
                 Assert.Equal(events.Count, await seeder.SeedAsync(events, sourceOverride: StackFixture.Source));
 
-                var kpis = await WaitForOkAsync(client, $"/api/kpis?groupBy=segment&asOf={Today:yyyy-MM-dd}");
+                var kpis = await client.WaitForSnapshotAsync(1, $"/api/kpis?groupBy=segment&asOf={Today:yyyy-MM-dd}");
                 var gaps = await (await client.GetAsync($"/api/gaps?asOf={Today:yyyy-MM-dd}")).JsonAsync();
 
                 var groups = kpis.GetProperty("groups").EnumerateArray().ToList();
@@ -93,22 +93,6 @@ public sealed class DemoCompanyTests(StackFixture stack)
                 Assert.Contains(trend.GetProperty("points").EnumerateArray(), p => p.GetProperty("groups")[0].GetProperty("values").GetProperty("dunning")[0].TryGetProperty("share", out _));
                 Assert.True(gaps.GetProperty("total").GetInt32() > 0);
             }
-        }
-    }
-
-    private static async Task<JsonElement> WaitForOkAsync(HttpClient client, string url)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var response = await client.GetAsync(url);
-            var body = await response.JsonAsync();
-            if (response.IsSuccessStatusCode && body.GetProperty("snapshot").GetProperty("events").GetInt32() > 0 || attempt > 100)
-            {
-                Assert.True(response.IsSuccessStatusCode, body.ToString());
-                return body;
-            }
-
-            await Task.Delay(100);
         }
     }
 }

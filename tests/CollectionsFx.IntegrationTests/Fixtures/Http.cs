@@ -23,4 +23,25 @@ internal static class Http
         Assert.Contains(field, fields);
         return problem;
     }
+
+    /// <summary>
+    /// Polls <paramref name="url"/> (a KPI route) until it answers 200 from an insights snapshot holding at least
+    /// <paramref name="minEvents"/> events; returns that answer, or fails after 20 s with the last one.
+    /// </summary>
+    public static async Task<JsonElement> WaitForSnapshotAsync(this HttpClient client, int minEvents, string url = "/api/kpis")
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var response = await client.GetAsync(url).ConfigureAwait(false);
+            var body = await response.JsonAsync().ConfigureAwait(false);
+            if (response.IsSuccessStatusCode && body.GetProperty("snapshot").GetProperty("events").GetInt32() >= minEvents)
+            {
+                return body;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"{url} did not show {minEvents} events: {body}");
+            await Task.Delay(100).ConfigureAwait(false);
+        }
+    }
 }

@@ -23,10 +23,7 @@ public sealed class ModelApiTests(StackFixture stack)
                 await seeder.SeedRatesAsync(DemoCompany.RatesCsv(options, today));
                 var events = DemoCompany.Generate(options, today);
                 Assert.Equal(events.Count, await seeder.SeedAsync(events, sourceOverride: StackFixture.Source));
-                for (var i = 0; i < 200 && (await (await client.GetAsync("/api/kpis")).JsonAsync()).GetProperty("snapshot").GetProperty("events").GetInt32() < events.Count; i++)
-                {
-                    await Task.Delay(100);
-                }
+                await client.WaitForSnapshotAsync(events.Count);
 
                 await (await client.PostAsJsonAsync("/api/models/train", new { splitDate = "yesterday" })).AssertProblemAsync(422, "splitDate");
 

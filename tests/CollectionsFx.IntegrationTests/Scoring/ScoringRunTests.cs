@@ -62,10 +62,7 @@ public sealed class ScoringRunTests(StackFixture stack)
                     (EventTypes.Payment, Events.Payment(customer + "-P", customer, 300m, (customer + "-3", 300m)), null),
                 ]);
                 Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, batch, IngestionService.BatchMediaType)).StatusCode);
-                for (var i = 0; i < 100 && (await (await client.GetAsync("/api/kpis")).JsonAsync()).GetProperty("snapshot").GetProperty("events").GetInt32() == 0; i++)
-                {
-                    await Task.Delay(100);
-                }
+                await client.WaitForSnapshotAsync(1);
 
                 // Without a model the run completes and says why.
                 var early = await client.PostAsJsonAsync("/api/scoring/runs", new { asOf = "2026-11-30" });
