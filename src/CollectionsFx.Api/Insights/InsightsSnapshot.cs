@@ -50,8 +50,7 @@ public sealed class InsightsSnapshot
     public async Task<KpiEngine> KpisAsync() => new(await timeline.Value.ConfigureAwait(false), Rates, Calendar, Costs);
 
     /// <summary>The AR book as it stood at the end of <paramref name="asOf"/>, built once per snapshot and date (while cached).</summary>
-    public async Task<ArBook> BookAsOfAsync(DateOnly asOf) =>
-        (ArBook)await books.GetOrAdd($"{asOf:yyyy-MM-dd}", () => Task.Run(async () => (object)(await KpisAsync().ConfigureAwait(false)).BookAsOf(asOf))).ConfigureAwait(false);
+    public Task<ArBook> BookAsOfAsync(DateOnly asOf) => GetAsync(books, $"{asOf:yyyy-MM-dd}", async () => (await KpisAsync().ConfigureAwait(false)).BookAsOf(asOf));
 
     /// <summary>KPIs for a period as of a date, grouped; the book of that date is shared with the other requests for it.</summary>
     public Task<KpiReport> ReportAsync(DateOnly asOf, KpiPeriod period, KpiGroupBy groupBy) =>
@@ -64,9 +63,12 @@ public sealed class InsightsSnapshot
     /// The result of <paramref name="compute"/> for <paramref name="key"/>, computed once per snapshot (while cached) on the
     /// thread pool: callers await it instead of blocking a request thread, so a burst of requests cannot starve the pool.
     /// </summary>
-    public async Task<T> CachedAsync<T>(string key, Func<Task<T>> compute)
+    public Task<T> CachedAsync<T>(string key, Func<Task<T>> compute)
+        where T : class => GetAsync(results, key, compute);
+
+    private static async Task<T> GetAsync<T>(BoundedCache cache, string key, Func<Task<T>> compute)
         where T : class =>
-        (T)await results.GetOrAdd(key, () => Task.Run(async () => (object)await compute().ConfigureAwait(false))).ConfigureAwait(false);
+        (T)await cache.GetOrAdd(key, () => Task.Run(async () => (object)await compute().ConfigureAwait(false))).ConfigureAwait(false);
 
     /// <summary>A small LRU of values being computed or computed: concurrent requests for one key share one computation.</summary>
     private sealed class BoundedCache(int capacity)

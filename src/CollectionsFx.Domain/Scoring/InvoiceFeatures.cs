@@ -135,6 +135,12 @@ public static class FeatureBuilder
         return (rows, unsettled);
     }
 
+    /// <summary>When a settled invoice cleared (day number), whether late (1) or not (0), and its days late; null if never settled.</summary>
+    private static (int Day, int Late, double DaysLate)? Settled(ArInvoice invoice, ScoringOptions options) =>
+        invoice.ClearedOn is { } cleared
+            ? (cleared.DayNumber, OnTime(invoice.DueDate, cleared, options) ? 0 : 1, cleared.DayNumber - invoice.DueDate.DayNumber)
+            : null;
+
     /// <summary>The population's late share and mean days late over invoices settled before one date (one pass, no index).</summary>
     private static (float LateShare, float MeanDaysLate) PopulationAt(ArBook book, DateOnly asOf, ScoringOptions options)
     {
@@ -144,11 +150,11 @@ public static class FeatureBuilder
         {
             foreach (var i in account.Invoices)
             {
-                if (i.ClearedOn is { } cleared && cleared < asOf)
+                if (Settled(i, options) is { } outcome && outcome.Day < asOf.DayNumber)
                 {
                     settled++;
-                    late += OnTime(i.DueDate, cleared, options) ? 0 : 1;
-                    days += cleared.DayNumber - i.DueDate.DayNumber;
+                    late += outcome.Late;
+                    days += outcome.DaysLate;
                 }
             }
         }
@@ -166,8 +172,8 @@ public static class FeatureBuilder
         public PopulationIndex(ArBook book, ScoringOptions options)
         {
             var settled = book.Accounts.SelectMany(a => a.Invoices)
-                .Where(i => i.ClearedOn is not null)
-                .Select(i => (Day: i.ClearedOn!.Value.DayNumber, Late: OnTime(i.DueDate, i.ClearedOn!.Value, options) ? 0 : 1, DaysLate: (double)(i.ClearedOn!.Value.DayNumber - i.DueDate.DayNumber)))
+                .Select(i => Settled(i, options))
+                .OfType<(int Day, int Late, double DaysLate)>()
                 .OrderBy(x => x.Day)
                 .ToArray();
             days = settled.Select(x => x.Day).ToArray();
@@ -215,11 +221,11 @@ public static class FeatureBuilder
                 sumAmount += i.AmountReporting;
             }
 
-            if (i.ClearedOn is { } cleared && cleared < asOf)
+            if (Settled(i, options) is { } outcome && outcome.Day < asOf.DayNumber)
             {
                 settled++;
-                late += OnTime(i.DueDate, cleared, options) ? 0 : 1;
-                sumLate += cleared.DayNumber - i.DueDate.DayNumber;
+                late += outcome.Late;
+                sumLate += outcome.DaysLate;
             }
         }
 
