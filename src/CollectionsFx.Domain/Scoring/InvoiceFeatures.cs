@@ -136,7 +136,7 @@ public static class FeatureBuilder
     }
 
     /// <summary>When a settled invoice cleared (day number), whether late (1) or not (0), and its days late; null if never settled.</summary>
-    private static (int Day, int Late, double DaysLate)? Settled(ArInvoice invoice, ScoringOptions options) =>
+    internal static (int Day, int Late, double DaysLate)? Settled(ArInvoice invoice, ScoringOptions options) =>
         invoice.ClearedOn is { } cleared
             ? (cleared.DayNumber, OnTime(invoice.DueDate, cleared, options) ? 0 : 1, cleared.DayNumber - invoice.DueDate.DayNumber)
             : null;

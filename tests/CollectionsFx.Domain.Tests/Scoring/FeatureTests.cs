@@ -89,9 +89,9 @@ public sealed class FeatureTests
         Assert.NotEqual(open.Select(f => f.OpenShare), FeatureBuilder.ForOpenInvoices(full, asOf.AddDays(45), Options).Where(f => open.Any(o => o.InvoiceId == f.InvoiceId)).Select(f => f.OpenShare));
     }
 
-    private static ArBook Book(IEnumerable<LedgerRecord> records) => ArBook.Build(KnownLedger.Of(records), new ExchangeRates("EUR"), BusinessCalendar.Utc);
+    internal static ArBook Book(IEnumerable<LedgerRecord> records) => ArBook.Build(KnownLedger.Of(records), new ExchangeRates("EUR"), BusinessCalendar.Utc);
 
-    private static DateOnly Business(LedgerRecord r) => r switch
+    internal static DateOnly Business(LedgerRecord r) => r switch
     {
         InvoiceRecord i => i.IssueDate,
         PaymentRecord p => p.ValueDate,
@@ -100,7 +100,7 @@ public sealed class FeatureTests
     };
 
     /// <summary>A random history of three customers over 200 days; every record becomes known on its business date.</summary>
-    private static (List<LedgerRecord> Records, DateOnly AsOf) History(int seed, int day)
+    internal static (List<LedgerRecord> Records, DateOnly AsOf) History(int seed, int day)
     {
         var rng = new Random(seed);
         var start = D("2026-01-01");
