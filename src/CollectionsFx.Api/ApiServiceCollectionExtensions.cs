@@ -38,6 +38,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<InsightsService>();
         services.AddHostedService<InsightsRefresher>();
         services.AddSingleton<InsightsHandler>();
+        services.AddSingleton<ForecastHandler>();
         services.AddSingleton<MiningHandler>();
         return services;
     }

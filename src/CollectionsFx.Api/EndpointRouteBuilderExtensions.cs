@@ -32,6 +32,8 @@ public static class EndpointRouteBuilderExtensions
         api.MapPut(Routes.Target, (HttpRequest req, string kpi, InsightsHandler h, CancellationToken ct) => h.SetTargetAsync(req, kpi, ct)).WithName("SetTarget");
         api.MapGet(Routes.TargetSuggestions, (HttpRequest req, InsightsHandler h, CancellationToken ct) => h.SuggestTargetsAsync(req, ct)).WithName("SuggestTargets");
         api.MapPut(Routes.Rates, (HttpRequest req, InsightsHandler h, CancellationToken ct) => h.PutRatesAsync(req, ct)).WithName("PutRates");
+        api.MapGet(Routes.Forecast, (HttpRequest req, ForecastHandler h, CancellationToken ct) => h.ForecastAsync(req, ct)).WithName("GetCashForecast");
+        api.MapGet(Routes.ForecastBacktest, (HttpRequest req, ForecastHandler h, CancellationToken ct) => h.BacktestAsync(req, ct)).WithName("GetForecastBacktest");
         api.MapGet(Routes.MiningVariants, (HttpRequest req, MiningHandler h, CancellationToken ct) => h.VariantsAsync(req, ct)).WithName("GetVariants");
         api.MapGet(Routes.MiningDfg, (HttpRequest req, MiningHandler h, CancellationToken ct) => h.DfgAsync(req, ct)).WithName("GetProcessMap");
         api.MapGet(Routes.MiningStats, (HttpRequest req, MiningHandler h, CancellationToken ct) => h.StatsAsync(req, ct)).WithName("GetMiningStats");

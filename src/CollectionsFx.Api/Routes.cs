@@ -51,6 +51,12 @@ public static class Routes
     /// <summary>Replaces the exchange-rate table with a CSV (PUT).</summary>
     public const string Rates = "rates";
 
+    /// <summary>The cash-in forecast of the open receivables, weekly with a P10-P90 band (GET).</summary>
+    public const string Forecast = "forecast";
+
+    /// <summary>The forecast replayed at past dates against the cash that came in, beside the due-date baseline (GET).</summary>
+    public const string ForecastBacktest = "forecast/backtest";
+
     /// <summary>Process variants (GET).</summary>
     public const string MiningVariants = "mining/variants";
 

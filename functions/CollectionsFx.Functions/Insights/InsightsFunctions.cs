@@ -9,7 +9,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace CollectionsFx.Functions.Insights;
 
 /// <summary>HTTP triggers of KPIs, targets, gaps and process mining: each binds the route and calls the shared handler.</summary>
-public sealed class InsightsFunctions(InsightsHandler insights, MiningHandler mining)
+public sealed class InsightsFunctions(InsightsHandler insights, ForecastHandler forecast, MiningHandler mining)
 {
     [Function("GetKpis")]
     public Task<IActionResult> Kpis([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Kpis)] HttpRequest req) =>
@@ -38,6 +38,14 @@ public sealed class InsightsFunctions(InsightsHandler insights, MiningHandler mi
     [Function("PutRates")]
     public Task<IActionResult> PutRates([HttpTrigger(AuthorizationLevel.Function, "put", Route = Routes.Rates)] HttpRequest req) =>
         insights.PutRatesAsync(req, req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function("GetCashForecast")]
+    public Task<IActionResult> Forecast([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Forecast)] HttpRequest req) =>
+        forecast.ForecastAsync(req, req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function("GetForecastBacktest")]
+    public Task<IActionResult> Backtest([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.ForecastBacktest)] HttpRequest req) =>
+        forecast.BacktestAsync(req, req.HttpContext.RequestAborted).ToActionResult();
 
     [Function("GetVariants")]
     public Task<IActionResult> Variants([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.MiningVariants)] HttpRequest req) =>

@@ -254,10 +254,10 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
             t => (object)new { t.Value, t.SetBy, t.SetAt, t.Note, Met = TargetKpi.All[t.Kpi].Read(group.Values) is { } v ? TargetKpi.All[t.Kpi].Meets(v, t.Value) : (bool?)null },
             StringComparer.Ordinal);
 
-    private static object Info(InsightsSnapshot s) => new { s.Version, s.LoadedAt, Events = s.Events.Count };
+    internal static object Info(InsightsSnapshot s) => new { s.Version, s.LoadedAt, Events = s.Events.Count };
 
     /// <summary>A missing exchange rate is the user's data problem: 422 naming currency and date.</summary>
-    private static async Task<IResult> WithRatesAsync(Func<Task<IResult>> compute)
+    internal static async Task<IResult> WithRatesAsync(Func<Task<IResult>> compute)
     {
         try
         {
