@@ -22,6 +22,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ScoreCache>();
         services.AddSingleton<ScoringService>();
         services.AddSingleton<Workflows.Scoring.IScoringRunner>(sp => sp.GetRequiredService<ScoringService>());
+        services.AddSingleton<Workflows.Scoring.IModelTrainer>(sp => sp.GetRequiredService<ModelService>());
         services.AddSingleton<ModelService>();
         services.AddSingleton<ScoringHandler>();
         return services;

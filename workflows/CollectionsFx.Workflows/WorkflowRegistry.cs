@@ -17,6 +17,9 @@ public static class WorkflowRegistry
         registry.AddActivity<PlanScoringRun>();
         registry.AddActivity<ScoreCustomerBatch>();
         registry.AddActivity<CompleteScoringRun>();
+        registry.AddOrchestrator<ModelRetraining>();
+        registry.AddActivity<TrainCandidateModel>();
+        registry.AddActivity<ApplyPromotionRule>();
         return registry;
     }
 }

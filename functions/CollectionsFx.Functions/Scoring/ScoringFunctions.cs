@@ -12,11 +12,11 @@ using Microsoft.DurableTask.Client;
 namespace CollectionsFx.Functions.Scoring;
 
 /// <summary>Scoring runs: the nightly timer, HTTP starters over the shared handler, and one-line wrappers of the workflow classes.</summary>
-public sealed class ScoringFunctions(ScoringHandler handler, IScoringRunner runner, Api.Insights.InsightsService insights, ModelService models)
+public sealed class ScoringFunctions(ScoringHandler handler, IScoringRunner runner, IModelTrainer trainer, Api.Insights.InsightsService insights, ModelService models)
 {
     [Function("RetrainModel")]
-    public Task Retrain([TimerTrigger(Schedules.Retrain)] TimerInfo timer, FunctionContext context) =>
-        models.TrainAsync(null, context.CancellationToken);
+    public Task Retrain([TimerTrigger(Schedules.Retrain)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
+        models.StartRetrainingAsync(client, context.CancellationToken);
 
     [Function("ScoreOpenInvoices")]
     public Task Nightly([TimerTrigger(Schedules.NightlyScoring)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
@@ -58,4 +58,13 @@ public sealed class ScoringFunctions(ScoringHandler handler, IScoringRunner runn
     [Function(nameof(CompleteScoringRun))]
     public Task<ScoringRunSummary> Complete([ActivityTrigger] ScoringCompletion completion) =>
         runner.CompleteAsync(completion.Input, completion.Plan, completion.Results, CancellationToken.None);
+
+    [Function(nameof(ModelRetraining))]
+    public Task<RetrainOutcome> Retraining([OrchestrationTrigger] TaskOrchestrationContext context, RetrainInput input) => new ModelRetraining().RunAsync(context, input);
+
+    [Function(nameof(TrainCandidateModel))]
+    public Task<CandidateTrained> TrainCandidate([ActivityTrigger] RetrainInput input) => trainer.TrainCandidateAsync(input, CancellationToken.None);
+
+    [Function(nameof(ApplyPromotionRule))]
+    public Task<RetrainOutcome> Promote([ActivityTrigger] CandidateTrained candidate) => trainer.ApplyPromotionRuleAsync(candidate, CancellationToken.None);
 }

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using CollectionsFx.Api.Scoring;
 using CollectionsFx.Cli.Demo;
+using CollectionsFx.Workflows.Scoring;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 using CollectionsFx.IntegrationTests.Fixtures;
 
 namespace CollectionsFx.IntegrationTests.Scoring;
@@ -53,6 +57,22 @@ public sealed class ModelApiTests(StackFixture stack)
                 Assert.Contains(v2!, output, StringComparison.Ordinal);
                 var (_, list, _) = await Mining.MiningCliTests.CfxAsync("model", "list", "--url", client.BaseAddress!.ToString());
                 Assert.Equal(v2, System.Text.Json.JsonDocument.Parse(list).RootElement.GetProperty("current").GetString());
+
+                // The monthly timer's work: the retraining orchestration, once per month.
+                await Task.Delay(1100);
+                var models = app.Services.GetRequiredService<ModelService>();
+                var durable = app.Services.GetRequiredService<DurableTaskClient>();
+                var (id, started) = await models.StartRetrainingAsync(durable, CancellationToken.None);
+                Assert.True(started);
+                Assert.False((await models.StartRetrainingAsync(durable, CancellationToken.None)).Started);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+                var done = await durable.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+                Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+                var outcome = done.ReadOutputAs<RetrainOutcome>()!;
+                Assert.Contains("on the same window", outcome.Reason, StringComparison.Ordinal);
+                var after = await (await client.GetAsync("/api/models")).JsonAsync();
+                Assert.Equal(3, after.GetProperty("models").GetArrayLength());
+                Assert.Equal(outcome.Promoted ? outcome.Version : v2, after.GetProperty("current").GetString());
             }
         }
     }

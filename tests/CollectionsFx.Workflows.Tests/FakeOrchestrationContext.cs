@@ -1,0 +1,128 @@
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CollectionsFx.Workflows.Tests;
+
+/// <summary>
+/// A hand-made orchestration context for unit tests of orchestrator logic: activities answer from handlers the test gives,
+/// every call is recorded, timers fire at once and move <see cref="CurrentUtcDateTime"/> to their due time, and external
+/// events are raised by the test. It runs the orchestrator once (no replay): replay safety is the analyzer's and the
+/// integration tests' job.
+/// </summary>
+public sealed class FakeOrchestrationContext(string instanceId, DateTime startUtc) : TaskOrchestrationContext
+{
+    private readonly Dictionary<string, Func<object?, object?>> activities = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<object?>> raised = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<TaskCompletionSource<object?>>> waiting = new(StringComparer.Ordinal);
+    private DateTime now = startUtc;
+    private int guids;
+
+    /// <summary>Every activity call in order: name, input, options and the orchestration time of the call.</summary>
+    public List<(string Name, object? Input, TaskOptions? Options, DateTime At)> Calls { get; } = [];
+
+    /// <summary>Every timer's due time, in order.</summary>
+    public List<DateTime> Timers { get; } = [];
+
+    /// <summary>The input given to <see cref="ContinueAsNew"/>, if it was called.</summary>
+    public object? ContinuedWith { get; private set; }
+
+    /// <summary>The last custom status set.</summary>
+    public object? CustomStatus { get; private set; }
+
+    public override TaskName Name => new("Fake");
+
+    public override string InstanceId => instanceId;
+
+    public override ParentOrchestrationInstance? Parent => null;
+
+    public override DateTime CurrentUtcDateTime => now;
+
+    public override bool IsReplaying => false;
+
+    protected override ILoggerFactory LoggerFactory => NullLoggerFactory.Instance;
+
+    /// <summary>Answers calls of activity <paramref name="name"/> with <paramref name="handler"/> (which may throw).</summary>
+    public FakeOrchestrationContext OnActivity<TIn, TOut>(string name, Func<TIn, TOut> handler)
+    {
+        activities[name] = input => handler((TIn)input!);
+        return this;
+    }
+
+    /// <summary>Delivers an external event now (to a waiting orchestrator) or to the next wait for it.</summary>
+    public void Raise(string name, object? value)
+    {
+        if (waiting.TryGetValue(name, out var queue) && queue.Count > 0)
+        {
+            queue.Dequeue().SetResult(value);
+            return;
+        }
+
+        if (!raised.TryGetValue(name, out var pending))
+        {
+            raised[name] = pending = new Queue<object?>();
+        }
+
+        pending.Enqueue(value);
+    }
+
+    public override T GetInput<T>() => throw new NotSupportedException("Orchestrators under test get their input as an argument.");
+
+    public override Task<TResult> CallActivityAsync<TResult>(TaskName name, object? input = null, TaskOptions? options = null)
+    {
+        Calls.Add((name.Name, input, options, now));
+        if (!activities.TryGetValue(name.Name, out var handler))
+        {
+            throw new InvalidOperationException($"The test gave no handler for activity {name.Name}.");
+        }
+
+        try
+        {
+            return Task.FromResult((TResult)handler(input)!);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<TResult>(ex);
+        }
+    }
+
+    public override Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken)
+    {
+        Timers.Add(fireAt);
+        if (fireAt > now)
+        {
+            now = fireAt;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task<T> WaitForExternalEvent<T>(string eventName, CancellationToken cancellationToken = default)
+    {
+        if (raised.TryGetValue(eventName, out var pending) && pending.Count > 0)
+        {
+            return Task.FromResult((T)pending.Dequeue()!);
+        }
+
+        var source = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!waiting.TryGetValue(eventName, out var queue))
+        {
+            waiting[eventName] = queue = new Queue<TaskCompletionSource<object?>>();
+        }
+
+        queue.Enqueue(source);
+        cancellationToken.Register(() => source.TrySetCanceled(cancellationToken));
+        return source.Task.ContinueWith(t => (T)t.Result!, cancellationToken, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+    }
+
+    public override void SendEvent(string instanceId, string eventName, object payload) => throw new NotSupportedException();
+
+    public override void SetCustomStatus(object? customStatus) => CustomStatus = customStatus;
+
+    public override Task<TResult> CallSubOrchestratorAsync<TResult>(TaskName orchestratorName, object? input = null, TaskOptions? options = null) =>
+        throw new NotSupportedException();
+
+    public override void ContinueAsNew(object? newInput = null, bool preserveUnprocessedEvents = true) => ContinuedWith = newInput;
+
+    public override Guid NewGuid() => new(++guids, 0, 0, new byte[8]);
+}
