@@ -28,6 +28,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => new RatesStore(sp.GetRequiredService<StorageLayout>().Insights));
         services.AddSingleton(sp => new ScoreStore(sp.GetRequiredService<StorageLayout>().Scores));
         services.AddSingleton(sp => new BlobModelRegistry(sp.GetRequiredService<StorageLayout>().Models));
+        services.AddSingleton(sp => new ScoringRunStore(sp.GetRequiredService<StorageLayout>().Models));
         services.AddHostedService<StorageInitializer>();
         services.AddSingleton(TimeProvider.System);
         return services;

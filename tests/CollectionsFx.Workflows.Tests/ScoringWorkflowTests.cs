@@ -1,3 +1,4 @@
+using CollectionsFx.Domain.Scoring;
 using CollectionsFx.Workflows.Scoring;
 
 namespace CollectionsFx.Workflows.Tests;
@@ -11,7 +12,7 @@ public sealed class ScoringWorkflowTests
     {
         var context = new FakeOrchestrationContext(NightlyScoring.InstanceId(Night), new DateTime(2026, 12, 4, 1, 0, 0, DateTimeKind.Utc))
             .OnActivity<ScoringRunInput, ScoringPlan>(nameof(PlanScoringRun), _ => new ScoringPlan("v7", [["C1", "C2"], ["C3"], ["C4"]]))
-            .OnActivity<ScoringBatch, ScoringBatchResult>(nameof(ScoreCustomerBatch), b => new ScoringBatchResult(b.Customers.Count, b.Customers.Count * 10, 0.5))
+            .OnActivity<ScoringBatch, ScoringBatchResult>(nameof(ScoreCustomerBatch), b => new ScoringBatchResult(b.Customers.Count, b.Customers.Count * 10, ScoreDistribution.Of(Enumerable.Repeat(0.5, b.Customers.Count * 10))))
             .OnActivity<ScoringCompletion, ScoringRunSummary>(nameof(CompleteScoringRun), c =>
                 new ScoringRunSummary(c.Input.RunId, c.Input.AsOf, c.Plan.ModelVersion, c.Results.Count, c.Results.Sum(r => r.Customers), c.Results.Sum(r => r.Invoices), 0.5, c.Plan.Reason));
 
@@ -24,6 +25,9 @@ public sealed class ScoringWorkflowTests
         Assert.Equal(["C1,C2", "C3", "C4"], batches.Select(b => string.Join(",", b.Customers)));
         Assert.All(context.Calls, c => Assert.NotNull(c.Options?.Retry));
         Assert.Equal((3, 4, 40), (summary.Batches, summary.Customers, summary.Invoices));
+        var completion = (ScoringCompletion)context.Calls[^1].Input!;
+        Assert.Equal(new DateTime(2026, 12, 4, 1, 0, 0, DateTimeKind.Utc), completion.StartedUtc);
+        Assert.Equal([20, 10, 10], completion.Results.Select(r => r.Distribution.Bins[5]));
     }
 
     [Fact]
@@ -45,7 +49,7 @@ public sealed class ScoringWorkflowTests
     {
         var context = new FakeOrchestrationContext("scoring-2026-12-04", new DateTime(2026, 12, 4, 1, 0, 0, DateTimeKind.Utc))
             .OnActivity<ScoringRunInput, ScoringPlan>(nameof(PlanScoringRun), _ => new ScoringPlan("v7", [["C1"], ["C2"]]))
-            .OnActivity<ScoringBatch, ScoringBatchResult>(nameof(ScoreCustomerBatch), b => b.Customers[0] == "C2" ? throw new InvalidOperationException("table down") : new ScoringBatchResult(1, 1, 0.5))
+            .OnActivity<ScoringBatch, ScoringBatchResult>(nameof(ScoreCustomerBatch), b => b.Customers[0] == "C2" ? throw new InvalidOperationException("table down") : new ScoringBatchResult(1, 1, ScoreDistribution.Of([0.5])))
             .OnActivity<ScoringCompletion, ScoringRunSummary>(nameof(CompleteScoringRun), _ => throw new InvalidOperationException("must not be reached"));
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new NightlyScoring().RunAsync(context, new ScoringRunInput("scoring-2026-12-04", Night)));

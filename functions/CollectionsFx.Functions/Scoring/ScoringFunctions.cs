@@ -57,7 +57,7 @@ public sealed class ScoringFunctions(ScoringHandler handler, IScoringRunner runn
 
     [Function(nameof(CompleteScoringRun))]
     public Task<ScoringRunSummary> Complete([ActivityTrigger] ScoringCompletion completion) =>
-        runner.CompleteAsync(completion.Input, completion.Plan, completion.Results, CancellationToken.None);
+        runner.CompleteAsync(completion, CancellationToken.None);
 
     [Function(nameof(ModelRetraining))]
     public Task<RetrainOutcome> Retraining([OrchestrationTrigger] TaskOrchestrationContext context, RetrainInput input) => new ModelRetraining().RunAsync(context, input);

@@ -11,7 +11,7 @@ namespace CollectionsFx.Api.Scoring;
 /// The work of a scoring run (ADR 007) over the insights snapshot: plan with the current model, score batches of customers,
 /// sum up. Loaded models are kept by version, so a run scores every batch with the model it pinned.
 /// </summary>
-public sealed class ScoringService(InsightsService insights, BlobModelRegistry registry, ScoreStore scores, ScoreCache cache) : IScoringRunner
+public sealed class ScoringService(InsightsService insights, BlobModelRegistry registry, ScoreStore scores, ScoringRunStore runs, ScoreCache cache, TimeProvider time) : IScoringRunner
 {
     /// <summary>Customers per batch activity.</summary>
     public const int BatchSize = 500;
@@ -53,20 +53,27 @@ public sealed class ScoringService(InsightsService insights, BlobModelRegistry r
             return new CustomerScore(g.Key, risk.Likelihood, risk.RiskBand, risk.ValueAtStake, risk.OverdueAmount, batch.ModelVersion, batch.RunId, batch.AsOf);
         });
         await scores.UpsertAsync(rows, rollups, cancellationToken).ConfigureAwait(false);
-        return new ScoringBatchResult(wanted.Count, rows.Count, rows.Count == 0 ? 0 : rows.Average(r => r.Likelihood));
+        return new ScoringBatchResult(wanted.Count, rows.Count, ScoreDistribution.Of(rows.Select(r => r.Likelihood)));
     }
 
     /// <inheritdoc />
-    public Task<ScoringRunSummary> CompleteAsync(ScoringRunInput input, ScoringPlan plan, IReadOnlyList<ScoringBatchResult> results, CancellationToken cancellationToken)
+    public async Task<ScoringRunSummary> CompleteAsync(ScoringCompletion completion, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(results);
-        var invoices = results.Sum(r => r.Invoices);
+        ArgumentNullException.ThrowIfNull(completion);
+        var (input, plan, results) = (completion.Input, completion.Plan, completion.Results);
+        var distribution = ScoreDistribution.Sum(results.Select(r => r.Distribution));
+        var previous = await runs.PreviousAsync<ScoringRunSummary>(input.RunId, cancellationToken).ConfigureAwait(false);
+        var shift = previous?.Distribution is { Count: > 0 } before && distribution.Count > 0 ? ScoreShift.Between(previous.RunId, before, distribution) : null;
+        var summary = new ScoringRunSummary(
+            input.RunId, input.AsOf, plan.ModelVersion, results.Count, results.Sum(r => r.Customers), distribution.Count, distribution.Mean, plan.Reason,
+            Math.Round((time.GetUtcNow().UtcDateTime - completion.StartedUtc).TotalSeconds, 1), distribution, shift);
+        if (plan.ModelVersion is not null)
+        {
+            await runs.SaveAsync(input.RunId, summary, cancellationToken).ConfigureAwait(false);
+        }
+
         cache.Invalidate();
-        return Task.FromResult(new ScoringRunSummary(
-            input.RunId, input.AsOf, plan.ModelVersion, results.Count, results.Sum(r => r.Customers), invoices,
-            invoices == 0 ? 0 : results.Sum(r => r.MeanLikelihood * r.Invoices) / invoices, plan.Reason));
+        return summary;
     }
 
     /// <summary>A customer's roll-up and the scores of its invoices.</summary>

@@ -106,3 +106,44 @@ public sealed class CustomerRiskTests
         Assert.Equal(DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), CustomerRiskCalculator.ExpectedPayDate(f, DateOnly.Parse(due, System.Globalization.CultureInfo.InvariantCulture)));
     }
 }
+
+public sealed class ScoreDistributionTests
+{
+    [Fact]
+    public void Likelihoods_fall_in_tenth_bins_and_bands_and_batches_add_up()
+    {
+        var a = ScoreDistribution.Of([0.0, 0.05, 0.49, 0.5, 0.79, 0.8, 1.0]);
+        var b = ScoreDistribution.Of([0.95]);
+
+        Assert.Equal([2, 0, 0, 0, 1, 1, 0, 1, 1, 1], a.Bins);
+        Assert.Equal((2 + 1, 2, 2), (a.High, a.Medium, a.Low)); // 0, 0.05, 0.49 high; 0.5, 0.79 medium; 0.8, 1.0 low
+        var sum = ScoreDistribution.Sum([a, b, ScoreDistribution.Empty]);
+        Assert.Equal(8, sum.Count);
+        Assert.Equal(2, sum.Bins[9]);
+        Assert.Equal((0.0 + 0.05 + 0.49 + 0.5 + 0.79 + 0.8 + 1.0 + 0.95) / 8, sum.Mean, 12);
+    }
+
+    [Theory]
+    [InlineData(new[] { 10, 10, 10, 10, 10, 10, 10, 10, 10, 10 }, new[] { 10, 10, 10, 10, 10, 10, 10, 10, 10, 10 }, 0.0, "stable")]
+    [InlineData(new[] { 10, 10, 10, 10, 10, 10, 10, 10, 10, 10 }, new[] { 20, 20, 20, 20, 20, 20, 20, 20, 20, 20 }, 0.0, "stable")]
+    [InlineData(new[] { 50, 50, 0, 0, 0, 0, 0, 0, 0, 0 }, new[] { 60, 40, 0, 0, 0, 0, 0, 0, 0, 0 }, 0.0405, "stable")]
+    [InlineData(new[] { 50, 50, 0, 0, 0, 0, 0, 0, 0, 0 }, new[] { 80, 20, 0, 0, 0, 0, 0, 0, 0, 0 }, 0.4159, "major shift")]
+    public void Psi_compares_bin_shares(int[] previous, int[] current, double psi, string verdict)
+    {
+        static ScoreDistribution D(int[] bins) => new(bins, 0, bins.Sum(), 0, 0.5);
+
+        var shift = ScoreShift.Between("scoring-2026-12-03", D(previous), D(current));
+
+        Assert.Equal(psi, shift.Psi, 4);
+        Assert.StartsWith(verdict, shift.Verdict, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Band_shares_move_in_percentage_points()
+    {
+        var shift = ScoreShift.Between("r", new ScoreDistribution(new int[10], 50, 30, 20, 0.7), new ScoreDistribution(new int[10], 40, 30, 30, 0.6));
+
+        Assert.Equal((-10.0, 0.0, 10.0), (Math.Round(shift.LowShareChange, 9), Math.Round(shift.MediumShareChange, 9), Math.Round(shift.HighShareChange, 9)));
+        Assert.Equal(-0.1, shift.MeanChange, 9);
+    }
+}

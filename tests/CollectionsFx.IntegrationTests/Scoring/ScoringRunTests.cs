@@ -115,6 +115,17 @@ public sealed class ScoringRunTests(StackFixture stack)
                     Assert.InRange(reasons.Count, 1, 3);
                     Assert.All(reasons, r => Assert.Matches("^(raises|lowers): ", r));
                 });
+
+                // The summary: the first scored run has a distribution and no previous run; the next night's shows the shift.
+                Assert.Equal(2, summary.GetProperty("distribution").GetProperty("bins").EnumerateArray().Sum(b => b.GetInt32()));
+                Assert.False(summary.TryGetProperty("shift", out var none1) && none1.ValueKind != JsonValueKind.Null, "the first run has no previous one");
+                Assert.True(summary.GetProperty("seconds").GetDouble() >= 0);
+                var next = await client.PostAsJsonAsync("/api/scoring/runs", new { asOf = "2026-12-05" });
+                var nextSummary = await WaitForRunAsync(client, (await next.JsonAsync()).GetProperty("instanceId").GetString()!);
+                var shift = nextSummary.GetProperty("shift");
+                Assert.Equal("scoring-2026-12-04", shift.GetProperty("previousRunId").GetString());
+                Assert.InRange(shift.GetProperty("psi").GetDouble(), 0, 1);
+                Assert.False(string.IsNullOrEmpty(shift.GetProperty("verdict").GetString()));
             }
         }
     }

@@ -1,3 +1,4 @@
+using CollectionsFx.Domain.Scoring;
 using Microsoft.DurableTask;
 
 namespace CollectionsFx.Workflows.Scoring;
@@ -11,11 +12,16 @@ public sealed record ScoringPlan(string? ModelVersion, IReadOnlyList<IReadOnlyLi
 /// <summary>One batch to score with the pinned model.</summary>
 public sealed record ScoringBatch(string RunId, DateOnly AsOf, string ModelVersion, IReadOnlyList<string> Customers);
 
-/// <summary>What one batch did.</summary>
-public sealed record ScoringBatchResult(int Customers, int Invoices, double MeanLikelihood);
+/// <summary>What one batch did: customers and invoices scored, and how their likelihoods spread.</summary>
+public sealed record ScoringBatchResult(int Customers, int Invoices, ScoreDistribution Distribution);
 
-/// <summary>The whole run, written by the last activity.</summary>
-public sealed record ScoringRunSummary(string RunId, DateOnly AsOf, string? ModelVersion, int Batches, int Customers, int Invoices, double MeanLikelihood, string? Reason);
+/// <summary>
+/// The whole run, written by the last activity: counts, duration, model version, the score distribution and its shift
+/// against the previous run (null for the first run).
+/// </summary>
+public sealed record ScoringRunSummary(
+    string RunId, DateOnly AsOf, string? ModelVersion, int Batches, int Customers, int Invoices, double MeanLikelihood, string? Reason,
+    double Seconds = 0, ScoreDistribution? Distribution = null, ScoreShift? Shift = null);
 
 /// <summary>The work of a scoring run, implemented by the application (both faces register it).</summary>
 public interface IScoringRunner
@@ -24,7 +30,7 @@ public interface IScoringRunner
 
     Task<ScoringBatchResult> ScoreAsync(ScoringBatch batch, CancellationToken cancellationToken);
 
-    Task<ScoringRunSummary> CompleteAsync(ScoringRunInput input, ScoringPlan plan, IReadOnlyList<ScoringBatchResult> results, CancellationToken cancellationToken);
+    Task<ScoringRunSummary> CompleteAsync(ScoringCompletion completion, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -41,17 +47,18 @@ public sealed class NightlyScoring : TaskOrchestrator<ScoringRunInput, ScoringRu
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
+        var started = context.CurrentUtcDateTime;
         var retry = new TaskOptions(new TaskRetryOptions(new RetryPolicy(3, TimeSpan.FromSeconds(5), 2.0)));
         var plan = await context.CallActivityAsync<ScoringPlan>(nameof(PlanScoringRun), input, retry);
         var results = plan.ModelVersion is null
             ? []
             : await Task.WhenAll(plan.Batches.Select(b => context.CallActivityAsync<ScoringBatchResult>(nameof(ScoreCustomerBatch), new ScoringBatch(input.RunId, input.AsOf, plan.ModelVersion, b), retry)));
-        return await context.CallActivityAsync<ScoringRunSummary>(nameof(CompleteScoringRun), new ScoringCompletion(input, plan, results), retry);
+        return await context.CallActivityAsync<ScoringRunSummary>(nameof(CompleteScoringRun), new ScoringCompletion(input, plan, results, started), retry);
     }
 }
 
-/// <summary>Input of the last activity.</summary>
-public sealed record ScoringCompletion(ScoringRunInput Input, ScoringPlan Plan, IReadOnlyList<ScoringBatchResult> Results);
+/// <summary>Input of the last activity (<see cref="StartedUtc"/>: the orchestration's time when the run began).</summary>
+public sealed record ScoringCompletion(ScoringRunInput Input, ScoringPlan Plan, IReadOnlyList<ScoringBatchResult> Results, DateTime StartedUtc);
 
 /// <summary>Plans a run.</summary>
 public sealed class PlanScoringRun(IScoringRunner runner) : TaskActivity<ScoringRunInput, ScoringPlan>
@@ -74,6 +81,6 @@ public sealed class CompleteScoringRun(IScoringRunner runner) : TaskActivity<Sco
     public override Task<ScoringRunSummary> RunAsync(TaskActivityContext context, ScoringCompletion input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return runner.CompleteAsync(input.Input, input.Plan, input.Results, CancellationToken.None);
+        return runner.CompleteAsync(input, CancellationToken.None);
     }
 }
