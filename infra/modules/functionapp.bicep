@@ -106,6 +106,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           value: retrainSchedule
         }
         {
+          // StorageLayout.RescoreQueueName(Storage__Prefix): ingestion asks here for changed customers to be scored again.
+          name: 'RescoreQueue'
+          value: 'cfx-rescore'
+        }
+        {
           name: 'Insights__ReportingCurrency'
           value: reportingCurrency
         }

@@ -23,6 +23,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ScoringService>();
         services.AddSingleton<Workflows.Scoring.IScoringRunner>(sp => sp.GetRequiredService<ScoringService>());
         services.AddSingleton<Workflows.Scoring.IModelTrainer>(sp => sp.GetRequiredService<ModelService>());
+        services.AddSingleton<OnDemandScoring>();
         services.AddSingleton<ModelService>();
         services.AddSingleton<ScoringHandler>();
         return services;

@@ -56,6 +56,7 @@ public static class LocalHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddCollectionsFx();
         builder.Services.AddHostedService<JobScheduler>();
+        builder.Services.AddHostedService<RescoreWorker>();
         builder.Services.AddSingleton<ImportWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ImportWatcher>());
         builder.AddLocalDurableTask(builder.Configuration["Storage:ConnectionString"]!, durable, registry =>

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Hosting;
 
 namespace CollectionsFx.Storage;
@@ -8,8 +9,11 @@ namespace CollectionsFx.Storage;
 public sealed record StorageLayout(
     TableClient Ledger, TableClient Connectors, TableClient Targets, TableClient Scores,
     BlobContainerClient DeadLetters, BlobContainerClient RawPayloads, BlobContainerClient Imports, BlobContainerClient EventLog, BlobContainerClient Insights,
-    BlobContainerClient Models)
+    BlobContainerClient Models, QueueClient Rescore, QueueClient RescorePoison)
 {
+    /// <summary>The rescore queue's name for a prefix (the Functions queue trigger reads it from the app setting <c>RescoreQueue</c>).</summary>
+    public static string RescoreQueueName(string prefix) => (prefix ?? throw new ArgumentNullException(nameof(prefix))).ToLowerInvariant() + "-rescore";
+
     /// <summary>Clients for the names that <paramref name="options"/> prefix.</summary>
     public static StorageLayout Create(StorageOptions options, TableClientOptions? tableOptions = null)
     {
@@ -28,7 +32,9 @@ public sealed record StorageLayout(
             blobs.GetBlobContainerClient("imports"),
             blobs.GetBlobContainerClient(p + "-eventlog"),
             blobs.GetBlobContainerClient(p + "-insights"),
-            blobs.GetBlobContainerClient(p + "-models"));
+            blobs.GetBlobContainerClient(p + "-models"),
+            options.CreateQueueService().GetQueueClient(RescoreQueueName(p)),
+            options.CreateQueueService().GetQueueClient(RescoreQueueName(p) + "-poison"));
     }
 
     /// <summary>Creates what does not exist yet (idempotent).</summary>
@@ -42,6 +48,8 @@ public sealed record StorageLayout(
         {
             await c.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
+
+        await Rescore.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }
 

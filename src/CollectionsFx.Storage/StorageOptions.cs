@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 
 namespace CollectionsFx.Storage;
 
@@ -32,6 +33,15 @@ public sealed class StorageOptions
         ConnectionString is { Length: > 0 } cs
             ? new BlobServiceClient(cs)
             : new BlobServiceClient(new Uri($"https://{Account()}.blob.core.windows.net"), new DefaultAzureCredential());
+
+    /// <summary>Queue clients send Base64 text, which is what the Functions queue trigger reads by default.</summary>
+    internal QueueServiceClient CreateQueueService()
+    {
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        return ConnectionString is { Length: > 0 } cs
+            ? new QueueServiceClient(cs, options)
+            : new QueueServiceClient(new Uri($"https://{Account()}.queue.core.windows.net"), new DefaultAzureCredential(), options);
+    }
 
     private string Account() => AccountName is { Length: > 0 } a
         ? a

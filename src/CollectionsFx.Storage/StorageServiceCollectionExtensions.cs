@@ -29,6 +29,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => new ScoreStore(sp.GetRequiredService<StorageLayout>().Scores));
         services.AddSingleton(sp => new BlobModelRegistry(sp.GetRequiredService<StorageLayout>().Models));
         services.AddSingleton(sp => new ScoringRunStore(sp.GetRequiredService<StorageLayout>().Models));
+        services.AddSingleton(sp => new RescoreQueue(sp.GetRequiredService<StorageLayout>().Rescore, sp.GetRequiredService<StorageLayout>().RescorePoison));
+        services.AddSingleton<IRescoreRequests>(sp => sp.GetRequiredService<RescoreQueue>());
         services.AddHostedService<StorageInitializer>();
         services.AddSingleton(TimeProvider.System);
         return services;

@@ -12,7 +12,7 @@ using Microsoft.DurableTask.Client;
 namespace CollectionsFx.Functions.Scoring;
 
 /// <summary>Scoring runs: the nightly timer, HTTP starters over the shared handler, and one-line wrappers of the workflow classes.</summary>
-public sealed class ScoringFunctions(ScoringHandler handler, IScoringRunner runner, IModelTrainer trainer, Api.Insights.InsightsService insights, ModelService models)
+public sealed class ScoringFunctions(ScoringHandler handler, IScoringRunner runner, IModelTrainer trainer, Api.Insights.InsightsService insights, ModelService models, OnDemandScoring onDemand)
 {
     [Function("RetrainModel")]
     public Task Retrain([TimerTrigger(Schedules.Retrain)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
@@ -21,6 +21,11 @@ public sealed class ScoringFunctions(ScoringHandler handler, IScoringRunner runn
     [Function("ScoreOpenInvoices")]
     public Task Nightly([TimerTrigger(Schedules.NightlyScoring)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
         ScoringHandler.StartAsync(client, insights.Today(), context.CancellationToken);
+
+    /// <summary>Customers whose ledger changed, from ingestion: scored within seconds (poison queue after five failures).</summary>
+    [Function("ScoreChangedCustomers")]
+    public Task Rescore([QueueTrigger("%RescoreQueue%")] string body, FunctionContext context) =>
+        onDemand.ScoreAsync(Storage.Scoring.RescoreQueue.Parse(body).Customers, context.CancellationToken);
 
     [Function("StartScoringRun")]
     public Task<IActionResult> Start([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.ScoringRuns)] HttpRequest req, [DurableClient] DurableTaskClient client) =>

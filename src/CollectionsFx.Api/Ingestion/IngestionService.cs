@@ -5,6 +5,7 @@ using CollectionsFx.Api.Http;
 using CollectionsFx.Domain.Ledger;
 using CollectionsFx.Storage.Blobs;
 using CollectionsFx.Storage.Ledger;
+using CollectionsFx.Storage.Scoring;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,8 @@ public sealed partial class IngestionService(
     IRawPayloadStore rawPayloads,
     IOptions<IngestionOptions> options,
     TimeProvider time,
-    ILogger<IngestionService> logger)
+    ILogger<IngestionService> logger,
+    IRescoreRequests? rescore = null)
 {
     /// <summary>Media type of one structured-mode CloudEvent.</summary>
     public const string SingleMediaType = "application/cloudevents+json";
@@ -171,6 +173,23 @@ public sealed partial class IngestionService(
             outcomes[valid[k].Index] = outcomes[valid[k].Index] with { Outcome = (Outcome)committed[k] };
         }
 
+        // Changed ledgers are scored again within seconds (the rescore queue); customer master data alone does not move a score.
+        var changed = valid.Where((v, k) => (CommitOutcome)committed[k] == CommitOutcome.Applied && v.Item.Record is not (CustomerRecord or ContactRecord))
+            .Select(v => v.Item.Record.CustomerId).Distinct(StringComparer.Ordinal).ToList();
+        if (rescore is not null && changed.Count > 0)
+        {
+            try
+            {
+                await rescore.RequestAsync(new RescoreRequest(changed, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The events are committed: failing the request would only make the sender retry into duplicates. The
+                // nightly run scores these customers anyway.
+                Log.RescoreNotRequested(logger, changed.Count, ex);
+            }
+        }
+
         Log.Ingested(logger, source, elements.Count, valid.Count);
         return outcomes;
     }
@@ -212,5 +231,8 @@ public sealed partial class IngestionService(
 
         [LoggerMessage(3, LogLevel.Debug, "Ingested {Count} events from {Source}, {Valid} valid")]
         public static partial void Ingested(ILogger logger, string source, int count, int valid);
+
+        [LoggerMessage(4, LogLevel.Warning, "Could not ask for {Customers} changed customers to be scored again; the nightly run will score them.")]
+        public static partial void RescoreNotRequested(ILogger logger, int customers, Exception exception);
     }
 }

@@ -83,4 +83,32 @@ public sealed class BicepTests
         Assert.DoesNotContain("AccountKey=", text, StringComparison.Ordinal);
         Assert.DoesNotContain("listKeys", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_rescore_queue_setting_names_the_queue_the_storage_layout_uses_in_azure_and_locally()
+    {
+        var (_, output) = await RunAsync("build", "main.bicep", "--no-restore", "--stdout");
+        var settings = Descendants(JsonDocument.Parse(output).RootElement)
+            .Where(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String && e.TryGetProperty("value", out _))
+            .GroupBy(e => e.GetProperty("name").GetString()!).ToDictionary(g => g.Key, g => g.First().GetProperty("value").ToString());
+        var local = JsonDocument.Parse(await File.ReadAllTextAsync(RepoPaths.Combine("local.settings.sample.json"))).RootElement.GetProperty("Values");
+
+        Assert.Equal(CollectionsFx.Storage.StorageLayout.RescoreQueueName(settings["Storage__Prefix"]), settings["RescoreQueue"]);
+        Assert.Equal(CollectionsFx.Storage.StorageLayout.RescoreQueueName(local.GetProperty("Storage__Prefix").GetString()!), local.GetProperty("RescoreQueue").GetString());
+    }
+
+    private static IEnumerable<JsonElement> Descendants(JsonElement e)
+    {
+        yield return e;
+        var children = e.ValueKind switch
+        {
+            JsonValueKind.Object => e.EnumerateObject().Select(p => p.Value),
+            JsonValueKind.Array => e.EnumerateArray(),
+            _ => [],
+        };
+        foreach (var d in children.SelectMany(Descendants))
+        {
+            yield return d;
+        }
+    }
 }

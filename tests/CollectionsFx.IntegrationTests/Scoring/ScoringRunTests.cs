@@ -116,6 +116,23 @@ public sealed class ScoringRunTests(StackFixture stack)
                     Assert.All(reasons, r => Assert.Matches("^(raises|lowers): ", r));
                 });
 
+                // A new invoice arriving through the webhook is scored within seconds (rescore queue → worker), as of today.
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var fresh = Events.Single(EventTypes.Invoice, Events.Invoice(customer + "-4", customer, 400m));
+                Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, fresh)).StatusCode);
+                JsonElement? newScore = null;
+                while (newScore is null && clock.Elapsed < TimeSpan.FromSeconds(20))
+                {
+                    await Task.Delay(100);
+                    var now = await (await client.GetAsync($"/api/scores/{customer}")).JsonAsync();
+                    newScore = now.GetProperty("invoices").EnumerateArray().Where(x => x.GetProperty("invoiceId").GetString() == customer + "-4").Cast<JsonElement?>().FirstOrDefault();
+                }
+
+                Assert.True(newScore is not null, "the new invoice was not scored within 20 s");
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"scoring the new invoice took {clock.Elapsed}");
+                Assert.StartsWith("on-demand-", newScore.Value.GetProperty("runId").GetString(), StringComparison.Ordinal);
+                Assert.Equal("m1", newScore.Value.GetProperty("modelVersion").GetString());
+
                 // The summary: the first scored run has a distribution and no previous run; the next night's shows the shift.
                 Assert.Equal(2, summary.GetProperty("distribution").GetProperty("bins").EnumerateArray().Sum(b => b.GetInt32()));
                 Assert.False(summary.TryGetProperty("shift", out var none1) && none1.ValueKind != JsonValueKind.Null, "the first run has no previous one");
