@@ -7,12 +7,13 @@ using CollectionsFx.IntegrationTests.Fixtures;
 using CollectionsFx.Scoring;
 using CollectionsFx.Storage.Scoring;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace CollectionsFx.IntegrationTests.Scoring;
 
 /// <summary>The scoring run end to end on the local host: Durable orchestration over Azurite, the registry's model, scores in Tables.</summary>
 [Collection(StackCollection.Name)]
-public sealed class ScoringRunTests(StackFixture stack)
+public sealed class ScoringRunTests(StackFixture stack, ITestOutputHelper output)
 {
     /// <summary>A model that learned "long overdue means late" (the seeded invoices are a month overdue, so they score low).</summary>
     private static BinaryData Model()
@@ -130,6 +131,7 @@ public sealed class ScoringRunTests(StackFixture stack)
 
                 Assert.True(newScore is not null, "the new invoice was not scored within 20 s");
                 Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"scoring the new invoice took {clock.Elapsed}");
+                output.WriteLine($"webhook to score of a new invoice: {clock.Elapsed.TotalMilliseconds:0} ms");
                 Assert.StartsWith("on-demand-", newScore.Value.GetProperty("runId").GetString(), StringComparison.Ordinal);
                 Assert.Equal("m1", newScore.Value.GetProperty("modelVersion").GetString());
 
