@@ -77,6 +77,11 @@ public enum Learner
 /// <summary>Trains and applies likelihood-to-pay models (ML.NET, seeded so a run can be repeated).</summary>
 public sealed class LikelihoodModel(MLContext ml, ITransformer model, DataViewSchema schema)
 {
+    private readonly Lazy<CompiledForest?> compiled = new(() => CompiledForest.TryCompile(model, schema));
+
+    /// <summary>The model as flat arrays (FastTree with a Platt calibrator), or null when it cannot be compiled.</summary>
+    public CompiledForest? Compiled => compiled.Value;
+
     public ITransformer Transformer => model;
 
     public DataViewSchema Schema => schema;
@@ -123,10 +128,17 @@ public sealed class LikelihoodModel(MLContext ml, ITransformer model, DataViewSc
     }
 
     /// <summary>
-    /// Probabilities with the features that moved each most (ML.NET feature contributions of the model, one-hot slots summed
-    /// per category), for models whose last step supports contributions (FastTree, logistic regression).
+    /// Probabilities with each feature's contribution (one-hot slots summed per category): path attribution on the compiled
+    /// forest for FastTree models (see <see cref="CompiledForest"/>), ML.NET's feature contributions otherwise.
     /// </summary>
-    public IReadOnlyList<(double Probability, IReadOnlyList<(string Feature, double Contribution)> Contributions)> PredictWithContributions(IReadOnlyList<ModelInput> rows)
+    public IReadOnlyList<(double Probability, IReadOnlyList<(string Feature, double Contribution)> Contributions)> PredictWithContributions(IReadOnlyList<ModelInput> rows) =>
+        Compiled is { } forest ? forest.Explain(rows) : MlNetContributions(rows);
+
+    /// <summary>
+    /// Probabilities with ML.NET's feature contributions of the model (one-hot slots summed per category), for models whose
+    /// last step supports them (FastTree, logistic regression).
+    /// </summary>
+    public IReadOnlyList<(double Probability, IReadOnlyList<(string Feature, double Contribution)> Contributions)> MlNetContributions(IReadOnlyList<ModelInput> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var data = ml.Data.LoadFromEnumerable(rows);

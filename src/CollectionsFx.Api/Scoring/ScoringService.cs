@@ -42,10 +42,11 @@ public sealed class ScoringService(InsightsService insights, BlobModelRegistry r
         var wanted = batch.Customers.ToHashSet(StringComparer.Ordinal);
         var features = FeatureBuilder.ForOpenInvoices(book, batch.AsOf, new ScoringOptions(), a => wanted.Contains(a.CustomerId));
         var scored = model.PredictWithContributions([.. features.Select(f => ModelInput.From(f))]);
+        var reasons = Explanations.Texts([.. scored.Select(s => s.Contributions)], features);
         var invoices = book.Accounts.Where(a => wanted.Contains(a.CustomerId)).SelectMany(a => a.Invoices).ToDictionary(i => i.Id, StringComparer.Ordinal);
         var rows = features.Select((f, i) => new InvoiceScore(
             f.CustomerId, f.InvoiceId, scored[i].Probability, FeatureBuilder.RiskBand(scored[i].Probability), batch.ModelVersion, batch.RunId, batch.AsOf,
-            invoices[f.InvoiceId].OpenReportingOn(batch.AsOf), [.. Explanations.Top(scored[i].Contributions, f).Select(r => r.Text)],
+            invoices[f.InvoiceId].OpenReportingOn(batch.AsOf), reasons[i],
             CustomerRiskCalculator.ExpectedPayDate(f, invoices[f.InvoiceId].DueDate))).ToList();
         var rollups = rows.GroupBy(r => r.CustomerId).Select(g =>
         {

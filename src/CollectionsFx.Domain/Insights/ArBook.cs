@@ -23,6 +23,7 @@ public sealed class ArInvoice
         Currency = invoice.Currency;
         Paperless = invoice.Paperless;
         Rate = rate;
+        AmountReporting = invoice.Amount * rate;
         WrittenOffOn = writtenOffOn;
         this.reductions = reductions.ToArray();
         if (this.reductions.Length > 1)
@@ -73,8 +74,8 @@ public sealed class ArInvoice
     /// <summary>Payments and credit notes applied to the invoice, by date.</summary>
     public IReadOnlyList<ArReduction> Reductions => reductions;
 
-    /// <summary>Invoiced amount in the reporting currency.</summary>
-    public decimal AmountReporting => Amount * Rate;
+    /// <summary>Invoiced amount in the reporting currency (computed once: features and KPIs read it for every invoice).</summary>
+    public decimal AmountReporting { get; }
 
     /// <summary>True when the invoice is part of AR on <paramref name="date"/>: issued, and not written off by then.</summary>
     public bool IsOnBook(DateOnly date) => IssueDate <= date && !(WrittenOffOn <= date);

@@ -212,7 +212,8 @@ public static class FeatureBuilder
     {
         int settled = 0, late = 0, issued = 0;
         double sumLate = 0;
-        decimal sumAmount = 0;
+        decimal sumAmount = 0, balance = 0, balance30 = 0;
+        var monthAgo = asOf.AddDays(-30);
         foreach (var i in account.Invoices)
         {
             if (i.IssueDate < asOf)
@@ -227,13 +228,20 @@ public static class FeatureBuilder
                 late += outcome.Late;
                 sumLate += outcome.DaysLate;
             }
+
+            // The balance now and 30 days before (ArAccount.TotalArOn of both dates, in the same pass).
+            if (i.IssueDate <= asOf)
+            {
+                balance += i.OpenReportingOn(asOf);
+                balance30 += i.OpenReportingOn(monthAgo);
+            }
         }
 
         var byId = account.Promises.Count == 0 ? null : account.Invoices.ToDictionary(i => i.Id, StringComparer.Ordinal);
         var broken = byId is null ? 0 : account.Promises.Count(p => p.Deadline < asOf && PromiseEvaluator.Evaluate(p, byId.GetValueOrDefault, asOf) == PromiseState.Broken);
         return new CustomerHistory(
             settled, late, sumLate, account.Disputes.Count(d => d.Opened < asOf), broken, issued, sumAmount,
-            account.TotalArOn(asOf), account.TotalArOn(asOf.AddDays(-30)));
+            balance - account.CreditOn(asOf), balance30 - account.CreditOn(monthAgo));
     }
 
     private static InvoiceFeatures Features(ArAccount account, ArInvoice invoice, CustomerHistory h, (float LateShare, float MeanDaysLate) population, DateOnly asOf)
