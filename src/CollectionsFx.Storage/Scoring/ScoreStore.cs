@@ -16,10 +16,13 @@ public sealed record CustomerScore(string CustomerId, double Likelihood, string 
 
 /// <summary>
 /// Scores in Tables: PK = customer (as the ledger), RK = invoice; upserted, so a retried batch writes the same rows and the
-/// newest run wins. Batches of at most 100 rows of one customer.
+/// newest run wins. Batches of at most 100 rows of one customer; customers in parallel.
 /// </summary>
 public sealed class ScoreStore(TableClient table)
 {
+    /// <summary>Customers whose transactions are sent at once.</summary>
+    public const int Parallelism = 8;
+
     /// <summary>Row key of a customer's roll-up (sorts after every invoice id the key encoding can produce).</summary>
     public const string CustomerRow = "~customer";
 
@@ -33,8 +36,10 @@ public sealed class ScoreStore(TableClient table)
             rows.Add((missing, []));
         }
 
-        foreach (var (customer, entities) in rows)
+        // Customers are partitions of their own: their transactions go in parallel.
+        await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (row, ct) =>
         {
+            var (customer, entities) = row;
             if (rollups.TryGetValue(customer, out var rollup))
             {
                 entities.Add(Entity(rollup));
@@ -42,9 +47,9 @@ public sealed class ScoreStore(TableClient table)
 
             foreach (var chunk in entities.Chunk(100))
             {
-                await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken).ConfigureAwait(false);
+                await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct).ConfigureAwait(false);
             }
-        }
+        }).ConfigureAwait(false);
     }
 
     /// <summary>The newest likelihood of every scored invoice (one query over all customers).</summary>

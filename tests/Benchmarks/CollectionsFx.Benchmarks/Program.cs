@@ -50,6 +50,13 @@ if (which is "kpi-latency" or "all")
     await KpiLatencyBenchmark.RunAsync(azurite, Option("--invoices", 400_000), Option("--open", 100_000), Option("--clients", 50), Option("--seconds", 60));
 }
 
+if (which is "nightly" or "all")
+{
+    await using var azurite = await AzuriteProcess.StartAsync(root, location: null);
+    Console.WriteLine("Nightly scoring run over Azurite");
+    await NightlyScoringBenchmark.RunAsync(azurite, Option("--invoices", 1_000_000), Option("--customers", 20_000));
+}
+
 if (which is "ingest" or "all")
 {
     await using var azurite = await AzuriteProcess.StartAsync(root, location: null);
