@@ -7,14 +7,16 @@ namespace CollectionsFx.Workflows.Tests;
 /// <summary>
 /// A hand-made orchestration context for unit tests of orchestrator logic: activities answer from handlers the test gives,
 /// every call is recorded, timers fire at once and move <see cref="CurrentUtcDateTime"/> to their due time, and external
-/// events are raised by the test. It runs the orchestrator once (no replay): replay safety is the analyzer's and the
-/// integration tests' job.
+/// events are raised by the test beforehand. A timer raced against an event that is already there (created with the same
+/// cancellation token, as the race pattern does) loses: it never fires and does not move the clock. It runs the
+/// orchestrator once (no replay): replay safety is the analyzer's and the integration tests' job.
 /// </summary>
 public sealed class FakeOrchestrationContext(string instanceId, DateTime startUtc) : TaskOrchestrationContext
 {
     private readonly Dictionary<string, Func<object?, object?>> activities = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<object?>> raised = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<TaskCompletionSource<object?>>> waiting = new(StringComparer.Ordinal);
+    private readonly List<CancellationToken> answered = [];
     private DateTime now = startUtc;
     private int guids;
 
@@ -26,6 +28,14 @@ public sealed class FakeOrchestrationContext(string instanceId, DateTime startUt
 
     /// <summary>The input given to <see cref="ContinueAsNew"/>, if it was called.</summary>
     public object? ContinuedWith { get; private set; }
+
+    /// <summary>The input given to <see cref="ContinueAsNew"/> since the last call, cleared: drives one generation after another.</summary>
+    public object? TakeContinuation()
+    {
+        var next = ContinuedWith;
+        ContinuedWith = null;
+        return next;
+    }
 
     /// <summary>The last custom status set.</summary>
     public object? CustomStatus { get; private set; }
@@ -88,6 +98,13 @@ public sealed class FakeOrchestrationContext(string instanceId, DateTime startUt
 
     public override Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken)
     {
+        if (cancellationToken.CanBeCanceled && answered.Contains(cancellationToken))
+        {
+            // The event it races is already here: this timer loses the race.
+            answered.Remove(cancellationToken);
+            return new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously).Task;
+        }
+
         Timers.Add(fireAt);
         if (fireAt > now)
         {
@@ -101,6 +118,7 @@ public sealed class FakeOrchestrationContext(string instanceId, DateTime startUt
     {
         if (raised.TryGetValue(eventName, out var pending) && pending.Count > 0)
         {
+            answered.Add(cancellationToken);
             return Task.FromResult((T)pending.Dequeue()!);
         }
 

@@ -25,8 +25,8 @@ public sealed record DunningDecision(DunningNotice? Notice, string Reason, IRead
 /// <summary>
 /// The dunning decision of DOMAIN.md §6, pure. An invoice's target level on a date is the number of steps whose day (due
 /// date + step day) has come; a notice is due when some item's target is above the level already sent for it, at the
-/// highest such target, and lists every item that has reached a level (one notice per customer per step, never one per
-/// invoice); a step before the due date is sent only while the invoice is not yet due. Paid, disputed, promised and blocked items and snoozed or blocked customers are skipped; a notice below the
+/// highest such target. An overdue notice lists every overdue item (one notice per customer per step, never one per invoice);
+/// a reminder before the due date lists the items it is about, and is sent only while they are not yet due. Paid, disputed, promised and blocked items and snoozed or blocked customers are skipped; a notice below the
 /// step's minimum open amount is not sent. An invoice due today is not overdue: day +1 is the first overdue day.
 /// </summary>
 public static class DunningDecider
@@ -78,18 +78,23 @@ public static class DunningDecider
 
         var level = rising.Max(e => e.Target);
         var step = playbook.Steps[level - 1];
-        var lines = eligible.Where(e => e.Target >= 1)
+
+        // A reminder before the due date lists the items it is about; an overdue notice lists every overdue item.
+        var listed = step.Day < 0 ? rising : [.. eligible.Where(e => e.Target >= 1 && today > e.Item.DueDate)];
+        var lines = listed
             .OrderBy(e => e.Item.DueDate).ThenBy(e => e.Item.InvoiceId, StringComparer.Ordinal)
             .Select(e => new NoticeLine(e.Item.InvoiceId, e.Item.DueDate, e.Item.Open, e.Item.Currency, e.Target, today.DayNumber - e.Item.DueDate.DayNumber))
             .ToList();
-        var total = eligible.Where(e => e.Target >= 1).Sum(e => e.Item.OpenReporting);
+        var total = listed.Sum(e => e.Item.OpenReporting);
         if (total < step.MinimumOpenAmount)
         {
             return new DunningDecision(null, $"{total:0.00} open is below the minimum of {step.MinimumOpenAmount:0.00} for step {step.Id}", skipped, next, Done: false);
         }
 
-        // After this notice every line is at its target: the next review is when the first of them reaches its next step.
-        return new DunningDecision(new DunningNotice(step, level, lines, total), $"step {step.Id} (level {level})", skipped, next, Done: false);
+        // After this notice its lines are at their targets: the next review is when the first item reaches its next step, or
+        // today again when an item rose that this notice does not list (a courtesy reminder beside an overdue notice).
+        var unlisted = rising.Any(r => !listed.Contains(r));
+        return new DunningDecision(new DunningNotice(step, level, lines, total), $"step {step.Id} (level {level})", skipped, unlisted ? today : next, Done: false);
     }
 
     /// <summary>How many steps have come for an invoice due on <paramref name="due"/> by <paramref name="today"/>.</summary>

@@ -1,0 +1,139 @@
+using CollectionsFx.Domain.Dunning;
+using CollectionsFx.Domain.Ledger;
+using CollectionsFx.Workflows.Dunning;
+
+namespace CollectionsFx.Workflows.Tests;
+
+/// <summary>
+/// The dunning cycle generation by generation against the faked context: timers fire at once and move the clock, so the
+/// dates the orchestrator wakes on and what it sends on each are the date arithmetic under test.
+/// </summary>
+public sealed class DunningCycleTests
+{
+    private static readonly DateOnly Due = new(2026, 3, 10);
+
+    private static readonly Playbook Book = new("test", "test", [Segment.Smb], ["medium"],
+    [
+        new PlaybookStep("courtesy", -3, DunningChannel.Email, "courtesy", 0, false),
+        new PlaybookStep("reminder-1", 3, DunningChannel.Email, "reminder-1", 0, false),
+        new PlaybookStep("reminder-2", 14, DunningChannel.Email, "reminder-2", 0, false),
+        new PlaybookStep("final", 30, DunningChannel.CrmEscalation, "final", 0, true),
+    ]);
+
+    private static readonly DunningClock Clock = DunningClock.Daily(new DateOnly(2026, 1, 1), TimeZoneInfo.Utc);
+
+    /// <summary>Runs generations (each ContinueAsNew feeds the next) until the cycle ends or <paramref name="max"/> generations.</summary>
+    private static async Task<(DunningOutcome Outcome, int Generations)> DriveAsync(FakeOrchestrationContext context, DunningCycleInput input, int max = 40)
+    {
+        for (var generation = 1; generation <= max; generation++)
+        {
+            var outcome = await new DunningCycle().RunAsync(context, input);
+            if (context.TakeContinuation() is not DunningCycleInput next)
+            {
+                return (outcome, generation);
+            }
+
+            input = next;
+        }
+
+        throw new InvalidOperationException($"The cycle did not end within {max} generations.");
+    }
+
+    private sealed class Ledger
+    {
+        public List<DunningItem> Items { get; } =
+        [
+            new("I1", Due, 100m, 100m, "EUR"),
+            new("I2", Due.AddDays(10), 200m, 200m, "EUR"),
+        ];
+
+        /// <summary>Payments by date: from that date on, the invoice is paid.</summary>
+        public Dictionary<string, DateOnly> PaidOn { get; } = [];
+
+        public DunningView View(DateOnly today) => new(
+            Book, Clock, [.. Items.Select(i => PaidOn.TryGetValue(i.InvoiceId, out var paid) && paid <= today ? i with { Open = 0 } : i)], false, ["manager-a", "manager-b"], TimeSpan.FromDays(2));
+    }
+
+    [Fact]
+    public async Task A_cycle_sends_each_step_once_on_its_day_consolidated_per_customer_and_ends_when_all_is_paid()
+    {
+        var ledger = new Ledger();
+        ledger.PaidOn["I1"] = Due.AddDays(45);
+        ledger.PaidOn["I2"] = Due.AddDays(45);
+        var approvals = new List<ApprovalRequest>();
+        var start = Due.AddDays(-5);
+        var context = new FakeOrchestrationContext(DunningCycle.InstanceId("C1"), Clock.RunTimeOf(start));
+        context.OnActivity<string, DunningView>(nameof(LoadDunningView), _ => ledger.View(Clock.DateOf(context.CurrentUtcDateTime)))
+            .OnActivity<NoticeRequest, NoticeResult>(nameof(SendDunningNotice), _ => new NoticeResult(true, "sent"))
+            .OnActivity<ApprovalRequest, bool>(nameof(RequestDunningApproval), r => { approvals.Add(r); return true; });
+        context.Raise(DunningCycle.ApprovalEvent, new ApprovalDecision(true, "manager-a")); // the first final notice is approved at once
+
+        var (outcome, generations) = await DriveAsync(context, new DunningCycleInput("C1"));
+
+        var notices = context.Calls.Where(c => c.Name == nameof(SendDunningNotice))
+            .Select(c => (Date: Clock.DateOf(c.At), Request: (NoticeRequest)c.Input!))
+            .Select(x => (Day: x.Date.DayNumber - Due.DayNumber, x.Request.Notice.Step.Id, Lines: string.Join(",", x.Request.Notice.Lines.Select(l => $"{l.InvoiceId}@{l.Level}"))))
+            .ToList();
+        Assert.Equal(
+        [
+            (-3, "courtesy", "I1@1"),
+            (3, "reminder-1", "I1@2"),
+            (7, "courtesy", "I2@1"),             // I2 is due on day 10: its courtesy reminder lists it alone
+            (13, "reminder-1", "I1@2,I2@2"),     // I2 reaches reminder-1: one notice lists every overdue invoice
+            (14, "reminder-2", "I1@3,I2@2"),
+            (24, "reminder-2", "I1@3,I2@3"),
+            (30, "final", "I1@4,I2@3"),          // approved by manager-a
+        ], notices);
+        Assert.All(context.Calls.Where(c => c.Name == nameof(SendDunningNotice)), c => Assert.Equal(8, c.At.Hour)); // steps run at 08:00
+        var keys = context.Calls.Where(c => c.Name == nameof(SendDunningNotice)).Select(c => ((NoticeRequest)c.Input!).Key).ToList();
+        Assert.Equal(keys.Count, keys.Distinct().Count());
+        Assert.Equal("manager-a", ((NoticeRequest)context.Calls.Last(c => c.Name == nameof(SendDunningNotice)).Input!).ApprovedBy);
+
+        // I2's final notice on day 40: nobody answers, so manager-a, then manager-b after 2 days, then the step is skipped.
+        Assert.Equal([("manager-a", 1, 30), ("manager-a", 1, 40), ("manager-b", 2, 42)], approvals.Zip(
+            context.Calls.Where(c => c.Name == nameof(RequestDunningApproval)).Select(c => Clock.DateOf(c.At).DayNumber - Due.DayNumber), (a, d) => (a.Approver, a.Round, d)));
+        Assert.Equal("nothing open: the cycle ends", outcome.Reason);
+        Assert.True(generations < 20, $"{generations} generations");
+    }
+
+    [Fact]
+    public async Task A_snooze_holds_the_cycle_until_the_day_after_and_a_block_until_it_is_lifted()
+    {
+        var ledger = new Ledger();
+        ledger.Items.RemoveAt(1);
+        var start = Due.AddDays(2);
+        var context = new FakeOrchestrationContext(DunningCycle.InstanceId("C1"), Clock.RunTimeOf(start));
+        context.OnActivity<string, DunningView>(nameof(LoadDunningView), _ => ledger.View(Clock.DateOf(context.CurrentUtcDateTime)))
+            .OnActivity<NoticeRequest, NoticeResult>(nameof(SendDunningNotice), _ => new NoticeResult(true, "sent"));
+
+        // Generation 1 (day 2): nothing due yet; a snooze until day 6 arrives.
+        context.Raise(DunningCycle.SignalEvent, new DunningSignal("snooze", Due.AddDays(6)));
+        await new DunningCycle().RunAsync(context, new DunningCycleInput("C1"));
+        var next = (DunningCycleInput)context.TakeContinuation()!;
+        Assert.Equal(Due.AddDays(6), next.SnoozedUntil);
+
+        // Generation 2: snoozed, so it sleeps until day 7; a block arrives first.
+        context.Raise(DunningCycle.SignalEvent, new DunningSignal("block"));
+        await new DunningCycle().RunAsync(context, next);
+        next = (DunningCycleInput)context.TakeContinuation()!;
+        Assert.True(next.Blocked);
+        Assert.DoesNotContain(context.Calls, c => c.Name == nameof(SendDunningNotice));
+
+        // Generation 3: blocked, nothing scheduled: it looks again after the idle period unless unblocked; unblock comes.
+        context.Raise(DunningCycle.SignalEvent, new DunningSignal("unblock"));
+        await new DunningCycle().RunAsync(context, next);
+        next = (DunningCycleInput)context.TakeContinuation()!;
+        Assert.False(next.Blocked);
+        Assert.Null(next.SnoozedUntil);
+
+        // Generation 4 (still day 2: the signals woke it without waiting for timers): free again, nothing due until
+        // reminder-1 on day 3, so it sleeps until then; generation 5 sends it on that day at 08:00.
+        await new DunningCycle().RunAsync(context, next);
+        Assert.Equal(Clock.RunTimeOf(Due.AddDays(3)), context.Timers[^1]);
+        next = (DunningCycleInput)context.TakeContinuation()!;
+        await new DunningCycle().RunAsync(context, next);
+        var send = Assert.Single(context.Calls, c => c.Name == nameof(SendDunningNotice));
+        Assert.Equal(("reminder-1", Due.AddDays(3)), (((NoticeRequest)send.Input!).Notice.Step.Id, Clock.DateOf(send.At)));
+        Assert.Equal(Clock.RunTimeOf(Due.AddDays(3)), send.At);
+    }
+}

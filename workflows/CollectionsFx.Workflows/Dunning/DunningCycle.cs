@@ -1,0 +1,191 @@
+using CollectionsFx.Domain.Dunning;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+
+namespace CollectionsFx.Workflows.Dunning;
+
+/// <summary>
+/// The state a dunning cycle carries from one wake-up to the next (its input; <see cref="Iteration"/> counts the
+/// ContinueAsNew generations): the level already sent per invoice, a snooze and a block set by people.
+/// </summary>
+public sealed record DunningCycleInput(
+    string CustomerId, int Iteration = 0, IReadOnlyDictionary<string, int>? LevelsSent = null, DateOnly? SnoozedUntil = null, bool Blocked = false);
+
+/// <summary>
+/// What a wake-up needs to decide, loaded by an activity: the customer's playbook, the clock of playbook days, its open items
+/// (with their holds), the ERP's dunning block, and who approves steps (in escalation order) and how long each may take.
+/// </summary>
+public sealed record DunningView(
+    Playbook Playbook, DunningClock Clock, IReadOnlyList<DunningItem> Items, bool CustomerBlocked, IReadOnlyList<string> Approvers, TimeSpan ApprovalTimeout);
+
+/// <summary>A notice to send once: <see cref="Key"/> (instance, generation, level) is its idempotency key.</summary>
+public sealed record NoticeRequest(string CustomerId, string Key, DunningNotice Notice, string? ApprovedBy);
+
+/// <summary>What sending did ("sent", "already sent", "nothing left open", …).</summary>
+public sealed record NoticeResult(bool Sent, string Outcome);
+
+/// <summary>A request to <see cref="Approver"/> (round <see cref="Round"/> of the escalation) to approve a notice.</summary>
+public sealed record ApprovalRequest(string CustomerId, string Key, DunningNotice Notice, string Approver, int Round);
+
+/// <summary>A manager's answer, raised as the external event <see cref="DunningCycle.ApprovalEvent"/>.</summary>
+public sealed record ApprovalDecision(bool Approved, string By, string? Note = null);
+
+/// <summary>
+/// Something that changes the cycle's course, raised as the external event <see cref="DunningCycle.SignalEvent"/>: <c>snooze</c>
+/// (until a date), <c>block</c>, <c>unblock</c>, or a ledger change (<c>payment</c>, <c>dispute</c>, <c>promise</c>,
+/// <c>creditNote</c>, <c>changed</c>) after which the cycle looks again at once.
+/// </summary>
+public sealed record DunningSignal(string Kind, DateOnly? Until = null, string? By = null);
+
+/// <summary>How a cycle ended.</summary>
+public sealed record DunningOutcome(string CustomerId, int Iterations, string Reason);
+
+/// <summary>The work of dunning, implemented by the application (both faces register it).</summary>
+public interface IDunningActions
+{
+    Task<DunningView> LoadViewAsync(string customerId, CancellationToken cancellationToken);
+
+    /// <summary>Sends the notice by its step's channel exactly once per key (an outbox row is written before sending).</summary>
+    Task<NoticeResult> SendNoticeAsync(NoticeRequest request, CancellationToken cancellationToken);
+
+    Task RequestApprovalAsync(ApprovalRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// One customer's dunning (DOMAIN.md §6), instance id <c>dunning-{customerId}</c>. Each generation: load the view, decide with
+/// the pure <see cref="DunningDecider"/>, ask for approval where the step says so (raced against a timer, escalating to the
+/// next approver on timeout), send the one consolidated notice, then sleep until the next review or a signal, and
+/// ContinueAsNew, so the history stays one generation long however many years a customer is dunned.
+/// </summary>
+public sealed class DunningCycle : TaskOrchestrator<DunningCycleInput, DunningOutcome>
+{
+    /// <summary>External event that changes the cycle's course.</summary>
+    public const string SignalEvent = "signal";
+
+    /// <summary>External event carrying a manager's approval decision.</summary>
+    public const string ApprovalEvent = "approval";
+
+    /// <summary>With nothing scheduled (every item held or at its last step) the cycle still looks again after this many playbook days.</summary>
+    public const int IdleDays = 30;
+
+    /// <summary>Reads are cheap to retry; a send is retried fewer times, with more patience (its outbox makes a retry safe).</summary>
+    public static readonly TaskOptions ReadRetry = new(new TaskRetryOptions(new RetryPolicy(5, TimeSpan.FromSeconds(2), 2.0)));
+
+    public static readonly TaskOptions SendRetry = new(new TaskRetryOptions(new RetryPolicy(4, TimeSpan.FromSeconds(30), 2.0, TimeSpan.FromMinutes(10))));
+
+    /// <summary>The instance id of a customer's cycle.</summary>
+    public static string InstanceId(string customerId) => "dunning-" + customerId;
+
+    /// <inheritdoc />
+    public override async Task<DunningOutcome> RunAsync(TaskOrchestrationContext context, DunningCycleInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var log = context.CreateReplaySafeLogger<DunningCycle>();
+        var view = await context.CallActivityAsync<DunningView>(nameof(LoadDunningView), input.CustomerId, ReadRetry);
+        var today = view.Clock.DateOf(context.CurrentUtcDateTime);
+        var sent = input.LevelsSent ?? new Dictionary<string, int>();
+        var decision = DunningDecider.Decide(view.Playbook, view.Items, sent, today, input.Blocked || view.CustomerBlocked, input.SnoozedUntil);
+        if (decision.Done)
+        {
+            log.LogInformation("Dunning of {Customer} ends: {Reason}", input.CustomerId, decision.Reason);
+            return new DunningOutcome(input.CustomerId, input.Iteration + 1, decision.Reason);
+        }
+
+        // Only the items still open are remembered: the state stays as small as the customer's open items.
+        var levels = view.Items.Where(i => i.Open > 0 && sent.ContainsKey(i.InvoiceId)).ToDictionary(i => i.InvoiceId, i => sent[i.InvoiceId], StringComparer.Ordinal);
+        if (decision.Notice is { } notice)
+        {
+            var key = $"{context.InstanceId}/{input.Iteration}/L{notice.Level}";
+            var (go, approvedBy) = notice.Step.RequiresApproval ? await ApproveAsync(context, input.CustomerId, view, notice, key) : (true, null);
+            if (go)
+            {
+                var result = await context.CallActivityAsync<NoticeResult>(nameof(SendDunningNotice), new NoticeRequest(input.CustomerId, key, notice, approvedBy), SendRetry);
+                log.LogInformation("Dunning {Key}: step {Step}, {Lines} invoices: {Outcome}", key, notice.Step.Id, notice.Lines.Count, result.Outcome);
+            }
+            else
+            {
+                log.LogWarning("Dunning {Key}: step {Step} was not approved; the items move on to the next step", key, notice.Step.Id);
+            }
+
+            foreach (var line in notice.Lines)
+            {
+                levels[line.InvoiceId] = Math.Max(levels.GetValueOrDefault(line.InvoiceId), line.Level);
+            }
+        }
+
+        var next = input with { Iteration = input.Iteration + 1, LevelsSent = levels };
+        using (var cancel = new CancellationTokenSource())
+        {
+            var wakeAt = decision.NextReview is { } review ? view.Clock.RunTimeOf(review) : context.CurrentUtcDateTime + (IdleDays * view.Clock.DayLength);
+            var signal = context.WaitForExternalEvent<DunningSignal>(SignalEvent, cancel.Token);
+            var timer = context.CreateTimer(wakeAt, cancel.Token);
+            if (await Task.WhenAny(signal, timer) == signal)
+            {
+                next = Apply(next, await signal);
+            }
+
+            cancel.Cancel();
+        }
+
+        context.ContinueAsNew(next);
+        return new DunningOutcome(input.CustomerId, input.Iteration + 1, "continued");
+    }
+
+    /// <summary>A signal's effect on the state; ledger changes only wake the cycle (the next view reads them).</summary>
+    public static DunningCycleInput Apply(DunningCycleInput state, DunningSignal signal)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(signal);
+        return signal.Kind switch
+        {
+            "snooze" => state with { SnoozedUntil = signal.Until },
+            "block" => state with { Blocked = true },
+            "unblock" => state with { Blocked = false, SnoozedUntil = null },
+            _ => state,
+        };
+    }
+
+    /// <summary>Asks each approver in turn, each raced against the approval timeout; (false, null) when nobody answered.</summary>
+    private static async Task<(bool Approved, string? By)> ApproveAsync(TaskOrchestrationContext context, string customerId, DunningView view, DunningNotice notice, string key)
+    {
+        for (var round = 0; round < view.Approvers.Count; round++)
+        {
+            await context.CallActivityAsync(nameof(RequestDunningApproval), new ApprovalRequest(customerId, key, notice, view.Approvers[round], round + 1), ReadRetry);
+            using var cancel = new CancellationTokenSource();
+            var answer = context.WaitForExternalEvent<ApprovalDecision>(ApprovalEvent, cancel.Token);
+            var timeout = context.CreateTimer(context.CurrentUtcDateTime + view.ApprovalTimeout, cancel.Token);
+            var first = await Task.WhenAny(answer, timeout);
+            cancel.Cancel();
+            if (first == answer)
+            {
+                var decision = await answer;
+                return (decision.Approved, decision.By);
+            }
+        }
+
+        return (false, null);
+    }
+}
+
+/// <summary>Loads a customer's dunning view.</summary>
+public sealed class LoadDunningView(IDunningActions actions) : TaskActivity<string, DunningView>
+{
+    public override Task<DunningView> RunAsync(TaskActivityContext context, string input) => actions.LoadViewAsync(input, CancellationToken.None);
+}
+
+/// <summary>Sends one notice exactly once.</summary>
+public sealed class SendDunningNotice(IDunningActions actions) : TaskActivity<NoticeRequest, NoticeResult>
+{
+    public override Task<NoticeResult> RunAsync(TaskActivityContext context, NoticeRequest input) => actions.SendNoticeAsync(input, CancellationToken.None);
+}
+
+/// <summary>Asks a manager to approve a step.</summary>
+public sealed class RequestDunningApproval(IDunningActions actions) : TaskActivity<ApprovalRequest, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, ApprovalRequest input)
+    {
+        await actions.RequestApprovalAsync(input, CancellationToken.None).ConfigureAwait(false);
+        return true;
+    }
+}
