@@ -59,6 +59,25 @@ internal static class NightlyScoringBenchmark
             await registry.SaveAsync(card, Model()).ConfigureAwait(false);
             await registry.PromoteAsync("bench", "benchmark model", DateTimeOffset.UtcNow, m => ModelValidator.Problem(m.ToArray())).ConfigureAwait(false);
 
+            // Raw first, into a table of its own, while Azurite holds what the run will find (the ledger, no scores yet): the
+            // rows the run will write, one per open invoice plus one roll-up per customer, built by the store's own mapping
+            // with three reasons of typical length, in transactions of 100 per customer at the store's parallelism.
+            var rawRows = RawRows(insights, today);
+            var raw = new TableServiceClient(azurite.ConnectionString).GetTableClient(prefix + "raw");
+            await raw.CreateIfNotExistsAsync().ConfigureAwait(false);
+            watch.Restart();
+            await Parallel.ForEachAsync(rawRows.GroupBy(e => e.PartitionKey), new ParallelOptions { MaxDegreeOfParallelism = ScoreStore.Parallelism }, async (g, ct) =>
+            {
+                foreach (var chunk in g.Chunk(100))
+                {
+                    await raw.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
+            var rawSeconds = watch.Elapsed.TotalSeconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  raw Tables batch inserts of the run's {rawRows.Count:N0} rows (parallelism {ScoreStore.Parallelism}): {rawSeconds:0} s ({rawRows.Count / rawSeconds:N0} rows/s)"));
+            rawRows = [];
+
             var client = app.Services.GetRequiredService<DurableTaskClient>();
             watch.Restart();
             var (id, _) = await ScoringHandler.StartAsync(client, today, CancellationToken.None).ConfigureAwait(false);
@@ -68,35 +87,32 @@ internal static class NightlyScoringBenchmark
             var summary = done.ReadOutputAs<ScoringRunSummary>() ?? throw new InvalidOperationException($"run {done.RuntimeStatus}: {done.FailureDetails?.ErrorMessage}");
             var rows = summary.Invoices + summary.Customers;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  nightly run {id}: {summary.Invoices:N0} invoices + {summary.Customers:N0} customer roll-ups in {summary.Batches} batches, {runSeconds / 60:0.0} min end to end ({rows / runSeconds:N0} rows/s)"));
-
-            // The same entities, read back, written raw at the store's parallelism into a table of their own.
-            var scores = app.Services.GetRequiredService<StorageLayout>().Scores;
-            var entities = new List<TableEntity>(rows);
-            await foreach (var e in scores.QueryAsync<TableEntity>().ConfigureAwait(false))
-            {
-                entities.Add(e);
-            }
-
-            var raw = new TableServiceClient(azurite.ConnectionString).GetTableClient(prefix + "raw");
-            await raw.CreateIfNotExistsAsync().ConfigureAwait(false);
-            watch.Restart();
-            await Parallel.ForEachAsync(entities.GroupBy(e => e.PartitionKey), new ParallelOptions { MaxDegreeOfParallelism = ScoreStore.Parallelism }, async (g, ct) =>
-            {
-                foreach (var chunk in g.Chunk(100))
-                {
-                    await raw.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct).ConfigureAwait(false);
-                }
-            }).ConfigureAwait(false);
-            var rawSeconds = watch.Elapsed.TotalSeconds;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  raw Tables batch inserts of the same {entities.Count:N0} entities (parallelism {ScoreStore.Parallelism}): {rawSeconds:0} s ({entities.Count / rawSeconds:N0} rows/s); nightly / raw = {rawSeconds / runSeconds:P0} (goal ≥ 70%, under 10 min)"));
+                $"  nightly run {id}: {summary.Invoices:N0} invoices + {summary.Customers:N0} customer roll-ups in {summary.Batches} batches, {runSeconds / 60:0.0} min end to end ({rows / runSeconds:N0} rows/s); nightly / raw = {rawSeconds / runSeconds:P0} (goal ≥ 70%, under 10 min)"));
         }
         finally
         {
             await app.StopAsync().ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>One score row per open invoice and one roll-up per customer, as the run writes them.</summary>
+    private static List<TableEntity> RawRows(InsightsService insights, DateOnly today)
+    {
+        var book = insights.CurrentAsync(CancellationToken.None).GetAwaiter().GetResult().BookAsOfAsync(today).GetAwaiter().GetResult();
+        string[] reasons = ["lowers: 12 days overdue", "raises: 5 of the last 6 invoices were paid on time", "lowers: open balance up 40% in 30 days"];
+        var rows = new List<TableEntity>();
+        foreach (var account in book.Accounts)
+        {
+            var open = account.Invoices.Where(i => i.IsOnBook(today) && i.OpenOn(today) > 0).ToList();
+            rows.AddRange(open.Select(i => ScoreStore.Entity(new InvoiceScore(account.CustomerId, i.Id, 0.7, "medium", "bench", "raw", today, i.OpenReportingOn(today), reasons, i.DueDate))));
+            if (open.Count > 0)
+            {
+                rows.Add(ScoreStore.Entity(new CustomerScore(account.CustomerId, 0.7, "medium", 1000m, 500m, "bench", "raw", today)));
+            }
+        }
+
+        return rows;
     }
 
     /// <summary>A small FastTree model that learned "long overdue means late" (what it predicts does not matter here, its cost does).</summary>
