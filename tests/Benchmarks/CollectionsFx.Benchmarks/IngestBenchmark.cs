@@ -60,16 +60,7 @@ internal static class IngestBenchmark
 
     private static async Task<double> WebhookAsync(AzuriteProcess azurite, int batches, int batch, int parallel, int distinct)
     {
-        var app = LocalHost.Build([], new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Storage:ConnectionString"] = azurite.ConnectionString,
-            ["Storage:Prefix"] = "b" + Guid.NewGuid().ToString("N")[..10],
-            ["Ingestion:Secrets:erp"] = Secret,
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Durable:GrpcPort"] = "0",
-        });
-        await app.StartAsync().ConfigureAwait(false);
+        var (app, _) = await BenchHost.StartAsync(azurite, 'b', new Dictionary<string, string?> { ["Ingestion:Secrets:erp"] = Secret }).ConfigureAwait(false);
         try
         {
             using var http = new HttpClient { BaseAddress = LocalHost.ApiAddress(app) };

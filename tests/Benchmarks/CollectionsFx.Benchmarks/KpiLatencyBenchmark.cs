@@ -18,15 +18,7 @@ internal static class KpiLatencyBenchmark
 {
     public static async Task RunAsync(AzuriteProcess azurite, int invoices, int openInvoices, int clients, int seconds)
     {
-        var app = LocalHost.Build([], new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Storage:ConnectionString"] = azurite.ConnectionString,
-            ["Storage:Prefix"] = "k" + Guid.NewGuid().ToString("N")[..10],
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Durable:GrpcPort"] = "0",
-        });
-        await app.StartAsync().ConfigureAwait(false);
+        var (app, _) = await BenchHost.StartAsync(azurite, 'k').ConfigureAwait(false);
         try
         {
             var today = DateOnly.FromDateTime(DateTime.UtcNow);

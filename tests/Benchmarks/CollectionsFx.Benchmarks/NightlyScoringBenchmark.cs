@@ -26,16 +26,7 @@ internal static class NightlyScoringBenchmark
 {
     public static async Task RunAsync(AzuriteProcess azurite, int invoices, int customers)
     {
-        var prefix = "n" + Guid.NewGuid().ToString("N")[..10];
-        var app = LocalHost.Build([], new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Storage:ConnectionString"] = azurite.ConnectionString,
-            ["Storage:Prefix"] = prefix,
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Durable:GrpcPort"] = "0",
-        });
-        await app.StartAsync().ConfigureAwait(false);
+        var (app, prefix) = await BenchHost.StartAsync(azurite, 'n').ConfigureAwait(false);
         try
         {
             var today = DateOnly.FromDateTime(DateTime.UtcNow);

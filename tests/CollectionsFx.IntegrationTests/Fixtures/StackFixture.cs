@@ -86,6 +86,22 @@ public sealed class StackFixture : IAsyncLifetime
         return (host, new HttpClient { BaseAddress = LocalHost.ApiAddress(host) });
     }
 
+    /// <summary>
+    /// An isolated host seeded with the demo company of <paramref name="options"/> (its rates, then its events through the
+    /// webhook), returned once the insights snapshot holds every event. The caller disposes it.
+    /// </summary>
+    public async Task<(WebApplication App, HttpClient Client)> StartDemoHostAsync(Cli.Demo.DemoOptions options)
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var (app, client) = await StartIsolatedHostAsync().ConfigureAwait(false);
+        var seeder = new Cli.Demo.DemoSeeder(client, new Dictionary<string, string> { [Source] = Secret }, TimeProvider.System);
+        await seeder.SeedRatesAsync(Cli.Demo.DemoCompany.RatesCsv(options, today)).ConfigureAwait(false);
+        var events = Cli.Demo.DemoCompany.Generate(options, today);
+        Assert.Equal(events.Count, await seeder.SeedAsync(events, sourceOverride: Source).ConfigureAwait(false));
+        await client.WaitForSnapshotAsync(events.Count).ConfigureAwait(false);
+        return (app, client);
+    }
+
     /// <summary>Settings of a local host on this fixture's Azurite with its own name prefix and task hub.</summary>
     private Dictionary<string, string?> HostSettings(string prefix) => new()
     {

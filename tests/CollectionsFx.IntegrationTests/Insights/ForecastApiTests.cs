@@ -11,19 +11,11 @@ public sealed class ForecastApiTests(StackFixture stack)
     [Fact]
     public async Task The_demo_company_gets_a_13_week_forecast_per_currency_and_a_backtest_that_beats_the_due_date_baseline()
     {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var options = new DemoOptions(Customers: 60, Months: 18, Seed: 4);
-        var (app, client) = await stack.StartIsolatedHostAsync();
+        var (app, client) = await stack.StartDemoHostAsync(new DemoOptions(Customers: 60, Months: 18, Seed: 4));
         await using (app)
         {
             using (client)
             {
-                var seeder = new DemoSeeder(client, new Dictionary<string, string> { [StackFixture.Source] = StackFixture.Secret }, TimeProvider.System);
-                await seeder.SeedRatesAsync(DemoCompany.RatesCsv(options, today));
-                var events = DemoCompany.Generate(options, today);
-                Assert.Equal(events.Count, await seeder.SeedAsync(events, sourceOverride: StackFixture.Source));
-                await client.WaitForSnapshotAsync(events.Count);
-
                 var forecast = await (await client.GetAsync("/api/forecast")).JsonAsync();
                 var reporting = forecast.GetProperty("reporting");
                 Assert.Equal("EUR", reporting.GetProperty("currency").GetString());

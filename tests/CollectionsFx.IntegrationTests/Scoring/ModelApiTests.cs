@@ -16,19 +16,11 @@ public sealed class ModelApiTests(StackFixture stack)
     [Fact]
     public async Task Train_promotes_the_first_model_applies_the_rule_to_the_next_and_rollback_restores_the_previous()
     {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var options = new DemoOptions(Customers: 40, Months: 12, Seed: 8);
-        var (app, client) = await stack.StartIsolatedHostAsync();
+        var (app, client) = await stack.StartDemoHostAsync(new DemoOptions(Customers: 40, Months: 12, Seed: 8));
         await using (app)
         {
             using (client)
             {
-                var seeder = new DemoSeeder(client, new Dictionary<string, string> { [StackFixture.Source] = StackFixture.Secret }, TimeProvider.System);
-                await seeder.SeedRatesAsync(DemoCompany.RatesCsv(options, today));
-                var events = DemoCompany.Generate(options, today);
-                Assert.Equal(events.Count, await seeder.SeedAsync(events, sourceOverride: StackFixture.Source));
-                await client.WaitForSnapshotAsync(events.Count);
-
                 await (await client.PostAsJsonAsync("/api/models/train", new { splitDate = "yesterday" })).AssertProblemAsync(422, "splitDate");
 
                 var first = await (await client.PostAsJsonAsync("/api/models/train", new { })).JsonAsync();
