@@ -88,7 +88,9 @@ public sealed class StackFixture : IAsyncLifetime
 
     /// <summary>
     /// An isolated host seeded with the demo company of <paramref name="options"/> (its rates, then its events through the
-    /// webhook), returned once the insights snapshot holds every event. The caller disposes it.
+    /// webhook), returned once the insights snapshot holds every event: a refresh started after the last commit (waiting for a
+    /// count is not enough: one demo event may be several log events, so a count can be reached by a partial snapshot).
+    /// The caller disposes it.
     /// </summary>
     public async Task<(WebApplication App, HttpClient Client)> StartDemoHostAsync(Cli.Demo.DemoOptions options)
     {
@@ -98,6 +100,7 @@ public sealed class StackFixture : IAsyncLifetime
         await seeder.SeedRatesAsync(Cli.Demo.DemoCompany.RatesCsv(options, today)).ConfigureAwait(false);
         var events = Cli.Demo.DemoCompany.Generate(options, today);
         Assert.Equal(events.Count, await seeder.SeedAsync(events, sourceOverride: Source).ConfigureAwait(false));
+        await app.Services.GetRequiredService<Api.Insights.InsightsService>().RefreshAsync(CancellationToken.None).ConfigureAwait(false);
         await client.WaitForSnapshotAsync(events.Count).ConfigureAwait(false);
         return (app, client);
     }
