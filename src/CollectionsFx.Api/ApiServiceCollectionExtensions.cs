@@ -24,6 +24,8 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<Workflows.Scoring.IScoringRunner>(sp => sp.GetRequiredService<ScoringService>());
         services.AddSingleton<Workflows.Scoring.IModelTrainer>(sp => sp.GetRequiredService<ModelService>());
         services.AddSingleton<OnDemandScoring>();
+        services.AddSingleton<Dunning.NoticeRenderer>();
+        services.AddSingleton<Dunning.ExactlyOnceMailer>();
         services.AddSingleton<ModelService>();
         services.AddSingleton<ScoringHandler>();
         return services;

@@ -7,7 +7,7 @@ namespace CollectionsFx.Storage;
 
 /// <summary>The tables and containers of one CollectionsFx deployment, named with its prefix.</summary>
 public sealed record StorageLayout(
-    TableClient Ledger, TableClient Connectors, TableClient Targets, TableClient Scores,
+    TableClient Ledger, TableClient Connectors, TableClient Targets, TableClient Scores, TableClient Outbox,
     BlobContainerClient DeadLetters, BlobContainerClient RawPayloads, BlobContainerClient Imports, BlobContainerClient EventLog, BlobContainerClient Insights,
     BlobContainerClient Models, QueueClient Rescore, QueueClient RescorePoison)
 {
@@ -26,6 +26,7 @@ public sealed record StorageLayout(
             tables.GetTableClient(p + "connectors"),
             tables.GetTableClient(p + "targets"),
             tables.GetTableClient(p + "scores"),
+            tables.GetTableClient(p + "outbox"),
             blobs.GetBlobContainerClient(p + "-deadletters"),
             blobs.GetBlobContainerClient(p + "-raw"),
             // Named as the blob trigger expects it: extracts dropped into `imports/` are imported.
@@ -44,6 +45,7 @@ public sealed record StorageLayout(
         await Connectors.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         await Targets.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         await Scores.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await Outbox.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         foreach (var c in new[] { DeadLetters, RawPayloads, Imports, EventLog, Insights, Models })
         {
             await c.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);

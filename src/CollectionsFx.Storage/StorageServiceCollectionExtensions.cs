@@ -4,6 +4,7 @@ using CollectionsFx.Storage.EventLog;
 using CollectionsFx.Storage.Insights;
 using CollectionsFx.Storage.Scoring;
 using CollectionsFx.Storage.Ledger;
+using CollectionsFx.Storage.Mail;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -31,6 +32,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => new ScoringRunStore(sp.GetRequiredService<StorageLayout>().Models));
         services.AddSingleton(sp => new RescoreQueue(sp.GetRequiredService<StorageLayout>().Rescore, sp.GetRequiredService<StorageLayout>().RescorePoison));
         services.AddSingleton<IRescoreRequests>(sp => sp.GetRequiredService<RescoreQueue>());
+        services.AddSingleton(sp => new OutboxStore(sp.GetRequiredService<StorageLayout>().Outbox));
+        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
+        services.AddSingleton<IEmailSender, SmtpEmailSender>();
         services.AddHostedService<StorageInitializer>();
         services.AddSingleton(TimeProvider.System);
         return services;
