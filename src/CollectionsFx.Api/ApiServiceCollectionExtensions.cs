@@ -26,6 +26,8 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<OnDemandScoring>();
         services.AddSingleton<Dunning.NoticeRenderer>();
         services.AddSingleton<Dunning.ExactlyOnceMailer>();
+        services.AddOptions<Dunning.DunningOptions>().BindConfiguration(Dunning.DunningOptions.Section);
+        services.AddSingleton<Workflows.Dunning.IDunningActions, Dunning.DunningService>();
         services.AddSingleton<ModelService>();
         services.AddSingleton<ScoringHandler>();
         return services;

@@ -17,6 +17,10 @@ public static class WorkflowRegistry
         registry.AddActivity<PlanScoringRun>();
         registry.AddActivity<ScoreCustomerBatch>();
         registry.AddActivity<CompleteScoringRun>();
+        registry.AddOrchestrator<Dunning.DunningCycle>();
+        registry.AddActivity<Dunning.LoadDunningView>();
+        registry.AddActivity<Dunning.SendDunningNotice>();
+        registry.AddActivity<Dunning.RequestDunningApproval>();
         registry.AddOrchestrator<ModelRetraining>();
         registry.AddActivity<TrainCandidateModel>();
         registry.AddActivity<ApplyPromotionRule>();

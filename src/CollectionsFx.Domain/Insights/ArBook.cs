@@ -130,6 +130,8 @@ public sealed class ArAccount
         Collector = customer?.Collector ?? Unassigned;
         CreditLimit = customer?.CreditLimit ?? 0m;
         Currency = customer?.Currency;
+        Email = customer?.Email;
+        DunningBlock = customer?.DunningBlock ?? false;
     }
 
     /// <summary>The group name of a missing dimension value.</summary>
@@ -150,6 +152,12 @@ public sealed class ArAccount
     public decimal CreditLimit { get; }
 
     public string? Currency { get; }
+
+    /// <summary>Where dunning mail goes (the customer's accounts-payable address), if known.</summary>
+    public string? Email { get; }
+
+    /// <summary>The ERP's dunning block on the customer.</summary>
+    public bool DunningBlock { get; }
 
     public List<ArInvoice> Invoices { get; } = [];
 

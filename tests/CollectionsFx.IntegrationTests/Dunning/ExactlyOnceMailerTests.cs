@@ -1,16 +1,8 @@
-using System.Buffers;
-using System.Net;
-using System.Net.Sockets;
 using CollectionsFx.Api.Dunning;
 using CollectionsFx.IntegrationTests.Fixtures;
 using CollectionsFx.Storage;
 using CollectionsFx.Storage.Mail;
 using Microsoft.Extensions.Options;
-using MimeKit;
-using SmtpServer;
-using SmtpServer.ComponentModel;
-using SmtpServer.Protocol;
-using SmtpServer.Storage;
 
 namespace CollectionsFx.IntegrationTests.Dunning;
 
@@ -18,45 +10,17 @@ namespace CollectionsFx.IntegrationTests.Dunning;
 [Collection(StackCollection.Name)]
 public sealed class ExactlyOnceMailerTests(StackFixture stack) : IAsyncLifetime
 {
-    private readonly Sink sink = new();
-    private readonly CancellationTokenSource stop = new();
-    private int port;
-    private Task? server;
+    private readonly SmtpSink sink = new();
     private OutboxStore outbox = null!;
 
     public async Task InitializeAsync()
     {
-        port = FreePort();
-        var options = new SmtpServerOptionsBuilder().ServerName("sink").Port(port).Build();
-        var provider = new ServiceProvider();
-        provider.Add(sink);
-        server = new SmtpServer.SmtpServer(options, provider).StartAsync(stop.Token);
         var layout = StorageLayout.Create(new StorageOptions { ConnectionString = stack.Azurite.ConnectionString, Prefix = AzuriteFixture.NewPrefix() });
         await layout.EnsureCreatedAsync();
         outbox = new OutboxStore(layout.Outbox);
     }
 
-    public async Task DisposeAsync()
-    {
-        await stop.CancelAsync();
-        try
-        {
-            await server!;
-        }
-        catch (OperationCanceledException)
-        {
-            // stopped
-        }
-
-        stop.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public async Task DisposeAsync() => await sink.DisposeAsync();
 
     private IEmailSender Smtp(int to) => new SmtpEmailSender(Options.Create(new SmtpOptions { Host = "127.0.0.1", Port = to }));
 
@@ -66,7 +30,7 @@ public sealed class ExactlyOnceMailerTests(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task A_second_attempt_with_the_same_key_sends_nothing_and_the_mail_carries_the_keys_message_id()
     {
-        var mailer = new ExactlyOnceMailer(outbox, Smtp(port), TimeProvider.System);
+        var mailer = new ExactlyOnceMailer(outbox, Smtp(sink.Port), TimeProvider.System);
 
         var first = await mailer.SendOnceAsync("C1", "dunning-C1/3/L2", Mail, CancellationToken.None);
         var second = await mailer.SendOnceAsync("C1", "dunning-C1/3/L2", Mail, CancellationToken.None);
@@ -81,8 +45,8 @@ public sealed class ExactlyOnceMailerTests(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task A_crash_between_the_send_and_its_record_never_sends_twice()
     {
-        var crashing = new ExactlyOnceMailer(outbox, new CrashAfterSend(Smtp(port)), TimeProvider.System);
-        var retry = new ExactlyOnceMailer(outbox, Smtp(port), TimeProvider.System);
+        var crashing = new ExactlyOnceMailer(outbox, new CrashAfterSend(Smtp(sink.Port)), TimeProvider.System);
+        var retry = new ExactlyOnceMailer(outbox, Smtp(sink.Port), TimeProvider.System);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => crashing.SendOnceAsync("C2", "k", Mail, CancellationToken.None));
         var again = await retry.SendOnceAsync("C2", "k", Mail, CancellationToken.None);
@@ -95,8 +59,8 @@ public sealed class ExactlyOnceMailerTests(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task A_server_that_is_down_leaves_the_message_to_the_retry_which_sends_it_once()
     {
-        var down = new ExactlyOnceMailer(outbox, Smtp(FreePort()), TimeProvider.System);
-        var up = new ExactlyOnceMailer(outbox, Smtp(port), TimeProvider.System);
+        var down = new ExactlyOnceMailer(outbox, Smtp(SmtpSink.FreePort()), TimeProvider.System);
+        var up = new ExactlyOnceMailer(outbox, Smtp(sink.Port), TimeProvider.System);
 
         await Assert.ThrowsAnyAsync<Exception>(() => down.SendOnceAsync("C3", "k", Mail, CancellationToken.None));
         Assert.Equal(OutboxState.Failed, (await outbox.GetAsync("C3", "k"))!.State);
@@ -114,35 +78,6 @@ public sealed class ExactlyOnceMailerTests(StackFixture stack) : IAsyncLifetime
         {
             await inner.SendAsync(message, cancellationToken);
             throw new InvalidOperationException("the process stopped here");
-        }
-    }
-
-    /// <summary>The SMTP server's store: every message received, parsed.</summary>
-    private sealed class Sink : MessageStore
-    {
-        private readonly List<MimeMessage> messages = [];
-
-        public IReadOnlyList<MimeMessage> Messages
-        {
-            get
-            {
-                lock (messages)
-                {
-                    return [.. messages];
-                }
-            }
-        }
-
-        public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
-        {
-            using var stream = new MemoryStream(buffer.ToArray());
-            var message = await MimeMessage.LoadAsync(stream, cancellationToken);
-            lock (messages)
-            {
-                messages.Add(message);
-            }
-
-            return SmtpResponse.Ok;
         }
     }
 }
