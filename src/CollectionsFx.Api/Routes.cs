@@ -57,6 +57,18 @@ public static class Routes
     /// <summary>The forecast replayed at past dates against the cash that came in, beside the due-date baseline (GET).</summary>
     public const string ForecastBacktest = "forecast/backtest";
 
+    /// <summary>A customer's dunning cycle: status and state (GET).</summary>
+    public const string Dunning = "dunning/{customerId}";
+
+    /// <summary>Starts a customer's dunning cycle; a second start is a no-op (POST).</summary>
+    public const string DunningStart = "dunning/{customerId}/start";
+
+    /// <summary>Snooze, block, unblock or wake a customer's cycle (POST).</summary>
+    public const string DunningSignal = "dunning/{customerId}/signal";
+
+    /// <summary>Approves or rejects the step waiting for approval (POST).</summary>
+    public const string DunningApproval = "dunning/{customerId}/approval";
+
     /// <summary>Process variants (GET).</summary>
     public const string MiningVariants = "mining/variants";
 

@@ -21,7 +21,7 @@ public sealed class ScoringHandler(ScoringService scoring, Insights.InsightsServ
     /// <summary>Handles <c>POST /api/models/train</c>, body <c>{"splitDate":"yyyy-MM-dd"}</c> (optional: 90 days ago).</summary>
     public async Task<IResult> TrainAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var (body, problem) = await BodyAsync(request, cancellationToken).ConfigureAwait(false);
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -30,7 +30,7 @@ public sealed class ScoringHandler(ScoringService scoring, Insights.InsightsServ
         DateOnly? split = null;
         if (body.TryGetValue("splitDate", out var text))
         {
-            if (!DateOnly.TryParseExact(Text(text), "yyyy-MM-dd", out var d))
+            if (!DateOnly.TryParseExact(JsonBody.Text(text), "yyyy-MM-dd", out var d))
             {
                 return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid training request", "splitDate", "must be a date yyyy-MM-dd");
             }
@@ -52,14 +52,14 @@ public sealed class ScoringHandler(ScoringService scoring, Insights.InsightsServ
     /// <summary>Handles <c>POST /api/models/rollback</c>, body <c>{"version":"..."}</c> (optional: the previous model).</summary>
     public async Task<IResult> RollbackAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var (body, problem) = await BodyAsync(request, cancellationToken).ConfigureAwait(false);
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
         }
 
         string? version = null;
-        if (body.TryGetValue("version", out var requested) && requested.ValueKind != JsonValueKind.Null && (version = Text(requested)) is null)
+        if (body.TryGetValue("version", out var requested) && requested.ValueKind != JsonValueKind.Null && (version = JsonBody.Text(requested)) is null)
         {
             return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid rollback", "version", "must be a model version (a string)");
         }
@@ -76,29 +76,6 @@ public sealed class ScoringHandler(ScoringService scoring, Insights.InsightsServ
     }
 
     /// <summary>The string value of a body field, or null for any other JSON kind.</summary>
-    private static string? Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    /// <summary>The fields of an optional JSON object body (empty without a body), or a 400 problem when it is not one.</summary>
-    private static async Task<(Dictionary<string, JsonElement> Body, IResult? Problem)> BodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync(ct).ConfigureAwait(false);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return ([], null);
-        }
-
-        try
-        {
-            using var doc = JsonDocument.Parse(text);
-            return (doc.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal), null);
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            return ([], Problems.Field(StatusCodes.Status400BadRequest, "Malformed JSON", "body", ex.Message));
-        }
-    }
 
     /// <summary>Starts the run of <paramref name="asOf"/> unless one exists; returns its instance id and whether it was new.</summary>
     public static async Task<(string InstanceId, bool Started)> StartAsync(DurableTaskClient client, DateOnly asOf, CancellationToken cancellationToken)
@@ -119,14 +96,14 @@ public sealed class ScoringHandler(ScoringService scoring, Insights.InsightsServ
     /// <summary>Handles <c>POST /api/scoring/runs</c>, body <c>{"asOf":"yyyy-MM-dd"}</c> (optional: today in the tenant's zone).</summary>
     public async Task<IResult> StartRunAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
     {
-        var (body, problem) = await BodyAsync(request, cancellationToken).ConfigureAwait(false);
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
         }
 
         var asOf = insights.Today();
-        if (body.TryGetValue("asOf", out var value) && !DateOnly.TryParseExact(Text(value), "yyyy-MM-dd", out asOf))
+        if (body.TryGetValue("asOf", out var value) && !DateOnly.TryParseExact(JsonBody.Text(value), "yyyy-MM-dd", out asOf))
         {
             return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid scoring run", "asOf", "must be a date yyyy-MM-dd");
         }

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using CollectionsFx.Api.Dunning;
 using CollectionsFx.Api.Ingestion;
@@ -37,14 +39,20 @@ public sealed class DunningCycleEndToEndTests(StackFixture stack)
                 var durable = app.Services.GetRequiredService<DurableTaskClient>();
                 await WaitForDurableAsync(durable);
 
-                var (id, started) = await DunningStarter.StartAsync(durable, customer, CancellationToken.None);
-                Assert.True(started);
-                Assert.False((await DunningStarter.StartAsync(durable, customer, CancellationToken.None)).Started);
+                // Over HTTP, as finance ops start it: the first start is accepted, the second returns the running cycle.
+                var start = await client.PostAsync($"/api/dunning/{customer}/start", null);
+                Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+                Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/dunning/{customer}/start", null)).StatusCode);
+                var id = (await start.JsonAsync()).GetProperty("instanceId").GetString()!;
+                Assert.Equal(DunningCycle.InstanceId(customer), id);
 
                 // Due 31 October, a month and more overdue: the mid-market playbook's final notice, which needs approval.
                 await Task.Delay(500);
                 Assert.Empty(sink.Messages);
-                await durable.RaiseEventAsync(id, DunningCycle.ApprovalEvent, new ApprovalDecision(true, "collections-manager"));
+                await (await client.PostAsJsonAsync($"/api/dunning/{customer}/approval", new { approved = "yes" })).AssertProblemAsync(422, "approved");
+                await (await client.PostAsJsonAsync($"/api/dunning/{customer}/approval", new { approved = true })).AssertProblemAsync(422, "by");
+                await (await client.PostAsJsonAsync($"/api/dunning/nobody/approval", new { approved = true, by = "m" })).AssertProblemAsync(404, "customerId");
+                Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync($"/api/dunning/{customer}/approval", new { approved = true, by = "collections-manager" })).StatusCode);
 
                 var mail = Assert.Single(await sink.WaitForAsync(1));
                 Assert.StartsWith("Letzte Mahnung", mail.Subject, StringComparison.Ordinal); // the customer is in Germany
@@ -69,6 +77,22 @@ public sealed class DunningCycleEndToEndTests(StackFixture stack)
                 }
 
                 Assert.Equal(2, actions); // a final-notice event on each of the two invoices listed
+
+                // Afterwards the cycle sleeps with both invoices at the last level; a person snoozes it.
+                await (await client.PostAsJsonAsync($"/api/dunning/{customer}/signal", new { kind = "snooze" })).AssertProblemAsync(422, "until");
+                await (await client.PostAsJsonAsync($"/api/dunning/{customer}/signal", new { kind = "pause" })).AssertProblemAsync(422, "kind");
+                Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync($"/api/dunning/{customer}/signal", new { kind = "snooze", until = "2027-01-15" })).StatusCode);
+                JsonElement state = default;
+                for (var attempt = 0; attempt < 100 && !(state.ValueKind == JsonValueKind.Object && state.TryGetProperty("snoozedUntil", out var s) && s.GetString() == "2027-01-15"); attempt++)
+                {
+                    await Task.Delay(100);
+                    var cycle = await (await client.GetAsync($"/api/dunning/{customer}")).JsonAsync();
+                    state = cycle.TryGetProperty("state", out var st) ? st : default;
+                }
+
+                Assert.Equal("2027-01-15", state.GetProperty("snoozedUntil").GetString());
+                Assert.Equal(5, state.GetProperty("levelsSent").GetProperty(customer + "-1").GetInt32());
+                await (await client.GetAsync("/api/dunning/nobody")).AssertProblemAsync(404, "customerId");
                 await durable.TerminateInstanceAsync(id, "test done");
                 Assert.Single(sink.Messages);
             }

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using CollectionsFx.Api.Http;
+using CollectionsFx.Workflows.Dunning;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
+
+namespace CollectionsFx.Api.Dunning;
+
+/// <summary>Dunning over HTTP for finance ops: start a customer's cycle, read it, signal it, approve or reject a step.</summary>
+public static class DunningHandler
+{
+    /// <summary>The signals a person may send (ledger changes come from ingestion).</summary>
+    public static readonly IReadOnlyList<string> Signals = ["snooze", "block", "unblock", "changed"];
+
+    /// <summary>Handles <c>POST /api/dunning/{customerId}/start</c>: 202 when started, 200 when a cycle already runs.</summary>
+    public static async Task<IResult> StartAsync(string customerId, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var (id, started) = await DunningStarter.StartAsync(client, customerId, cancellationToken).ConfigureAwait(false);
+        return Results.Json(new { instanceId = id, started, statusUri = $"/{Routes.Prefix}/dunning/{Uri.EscapeDataString(customerId)}" }, ApiJson.Options, statusCode: started ? StatusCodes.Status202Accepted : StatusCodes.Status200OK);
+    }
+
+    /// <summary>Handles <c>GET /api/dunning/{customerId}</c>: the cycle's status and state (levels sent, snooze, block).</summary>
+    public static async Task<IResult> GetAsync(string customerId, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var instance = await client.GetInstanceAsync(DunningCycle.InstanceId(customerId), getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        return instance is null
+            ? NoCycle(customerId)
+            : Results.Json(new
+            {
+                instanceId = instance.InstanceId, runtimeStatus = instance.RuntimeStatus.ToString(), lastUpdatedAt = instance.LastUpdatedAt,
+                state = instance.IsRunning ? instance.ReadInputAs<DunningCycleInput>() : null,
+                outcome = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<DunningOutcome>() : null,
+            }, ApiJson.Options);
+    }
+
+    /// <summary>Handles <c>POST /api/dunning/{customerId}/signal</c>, body <c>{"kind":"snooze","until":"yyyy-MM-dd"}</c>.</summary>
+    public static async Task<IResult> SignalAsync(HttpRequest request, string customerId, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var kind = body.TryGetValue("kind", out var k) ? JsonBody.Text(k) : null;
+        if (kind is null || !Signals.Contains(kind))
+        {
+            return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid signal", "kind", $"must be one of {string.Join(", ", Signals)}");
+        }
+
+        DateOnly? until = null;
+        if (kind == "snooze")
+        {
+            if (!body.TryGetValue("until", out var u) || !DateOnly.TryParseExact(JsonBody.Text(u), "yyyy-MM-dd", out var date))
+            {
+                return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid signal", "until", "a snooze needs the date it ends, yyyy-MM-dd");
+            }
+
+            until = date;
+        }
+
+        var id = DunningCycle.InstanceId(customerId);
+        if (await client.GetInstanceAsync(id, cancellationToken).ConfigureAwait(false) is not { IsRunning: true })
+        {
+            return NoCycle(customerId);
+        }
+
+        var by = request.Headers[Insights.InsightsHandler.PrincipalHeader].ToString() is { Length: > 0 } principal ? principal : null;
+        await client.RaiseEventAsync(id, DunningCycle.SignalEvent, new DunningSignal(kind, until, by), cancellationToken).ConfigureAwait(false);
+        return Results.Json(new { instanceId = id, signal = kind, until }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>Handles <c>POST /api/dunning/{customerId}/approval</c>, body <c>{"approved":true,"by":"…","note":"…"}</c>.</summary>
+    public static async Task<IResult> ApproveAsync(HttpRequest request, string customerId, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!body.TryGetValue("approved", out var a) || a.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid approval", "approved", "must be true or false");
+        }
+
+        var by = request.Headers[Insights.InsightsHandler.PrincipalHeader].ToString() is { Length: > 0 } principal ? principal
+            : body.TryGetValue("by", out var b) ? JsonBody.Text(b) : null;
+        if (string.IsNullOrWhiteSpace(by))
+        {
+            return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid approval", "by", "who decides must be known (signed-in user or \"by\")");
+        }
+
+        var id = DunningCycle.InstanceId(customerId);
+        if (await client.GetInstanceAsync(id, cancellationToken).ConfigureAwait(false) is not { IsRunning: true })
+        {
+            return NoCycle(customerId);
+        }
+
+        var note = body.TryGetValue("note", out var n) ? JsonBody.Text(n) : null;
+        await client.RaiseEventAsync(id, DunningCycle.ApprovalEvent, new ApprovalDecision(a.GetBoolean(), by, note), cancellationToken).ConfigureAwait(false);
+        return Results.Json(new { instanceId = id, approved = a.GetBoolean(), by }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static IResult NoCycle(string customerId) =>
+        Problems.Field(StatusCodes.Status404NotFound, "No dunning cycle", "customerId", $"no running dunning cycle for '{customerId}'");
+}
