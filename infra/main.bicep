@@ -39,6 +39,9 @@ param scoringSchedule string = '0 0 2 * * *'
 @description('NCRONTAB schedule (with seconds, UTC) of the monthly retraining.')
 param retrainSchedule string = '0 0 3 1 * *'
 
+@description('NCRONTAB schedule (with seconds, UTC) of the daily check that every customer to dun has its cycle.')
+param dunningSchedule string = '0 0 6 * * *'
+
 @description('ISO 4217 currency every KPI is reported in.')
 @minLength(3)
 @maxLength(3)
@@ -89,6 +92,7 @@ module functionApp 'modules/functionapp.bicep' = {
     erpPullSchedule: erpPullSchedule
     scoringSchedule: scoringSchedule
     retrainSchedule: retrainSchedule
+    dunningSchedule: dunningSchedule
     reportingCurrency: reportingCurrency
     tenantTimeZone: tenantTimeZone
   }

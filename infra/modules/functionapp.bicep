@@ -32,6 +32,9 @@ param scoringSchedule string
 @description('NCRONTAB schedule (with seconds, UTC) of the monthly retraining.')
 param retrainSchedule string
 
+@description('NCRONTAB schedule (with seconds, UTC) of the daily dunning check.')
+param dunningSchedule string
+
 @description('ISO 4217 reporting currency of the KPIs.')
 param reportingCurrency string
 
@@ -104,6 +107,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'RetrainSchedule'
           value: retrainSchedule
+        }
+        {
+          name: 'DunningSchedule'
+          value: dunningSchedule
         }
         {
           // StorageLayout.RescoreQueueName(Storage__Prefix): ingestion asks here for changed customers to be scored again.

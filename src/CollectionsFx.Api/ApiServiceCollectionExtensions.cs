@@ -28,6 +28,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<Dunning.ExactlyOnceMailer>();
         services.AddOptions<Dunning.DunningOptions>().BindConfiguration(Dunning.DunningOptions.Section);
         services.AddSingleton<Workflows.Dunning.IDunningActions, Dunning.DunningService>();
+        services.AddSingleton<Dunning.DunningScheduler>();
         services.AddSingleton<ModelService>();
         services.AddSingleton<ScoringHandler>();
         return services;

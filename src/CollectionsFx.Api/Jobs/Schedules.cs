@@ -19,12 +19,16 @@ public static class Schedules
     /// <summary>Monthly retraining with the promotion rule: the app setting <c>RetrainSchedule</c> (03:00 UTC on the 1st by default).</summary>
     public const string Retrain = "%RetrainSchedule%";
 
+    /// <summary>The daily check that every customer with something to dun has its cycle: the app setting <c>DunningSchedule</c> (06:00 UTC by default; set it to 06:00 of the tenant's zone).</summary>
+    public const string Dunning = "%DunningSchedule%";
+
     /// <summary>Values of the app settings that schedules name, when configuration has none.</summary>
     public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["ErpPullSchedule"] = "0 */5 * * * *",
         ["ScoringSchedule"] = "0 0 2 * * *",
         ["RetrainSchedule"] = "0 0 3 1 * *",
+        ["DunningSchedule"] = "0 0 6 * * *",
     };
 
     /// <summary>The NCRONTAB expression of a schedule: itself, or for <c>%Setting%</c> the setting's value or its default.</summary>
@@ -50,5 +54,6 @@ public static class Schedules
         ["PullErpDeltas"] = ErpPull,
         ["ScoreOpenInvoices"] = NightlyScoring,
         ["RetrainModel"] = Retrain,
+        ["EnsureDunningCycles"] = Dunning,
     };
 }

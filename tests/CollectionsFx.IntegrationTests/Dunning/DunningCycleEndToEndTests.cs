@@ -37,7 +37,7 @@ public sealed class DunningCycleEndToEndTests(StackFixture stack)
                 Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, batch, IngestionService.BatchMediaType)).StatusCode);
                 await app.Services.GetRequiredService<Api.Insights.InsightsService>().RefreshAsync(CancellationToken.None);
                 var durable = app.Services.GetRequiredService<DurableTaskClient>();
-                await WaitForDurableAsync(durable);
+                await WaitForDurableAsync(client);
 
                 // Over HTTP, as finance ops start it: the first start is accepted, the second returns the running cycle.
                 var start = await client.PostAsync($"/api/dunning/{customer}/start", null);
@@ -93,26 +93,90 @@ public sealed class DunningCycleEndToEndTests(StackFixture stack)
                 Assert.Equal("2027-01-15", state.GetProperty("snoozedUntil").GetString());
                 Assert.Equal(5, state.GetProperty("levelsSent").GetProperty(customer + "-1").GetInt32());
                 await (await client.GetAsync("/api/dunning/nobody")).AssertProblemAsync(404, "customerId");
-                await durable.TerminateInstanceAsync(id, "test done");
+                // Payment ends the cycle: the ledger change wakes it, nothing is left open, it completes.
+                var payment = Events.Batch(
+                [
+                    (EventTypes.Payment, Events.Payment(customer + "-P", customer, 1_500m, (customer + "-1", 1_200m), (customer + "-2", 300m)), null),
+                    (EventTypes.DisputeResolved, new JsonObject { ["disputeId"] = customer + "-D", ["customerId"] = customer, ["invoiceId"] = customer + "-3", ["reasonCode"] = "PRICE", ["openedOn"] = "2026-10-10", ["resolvedOn"] = "2026-11-20", ["outcome"] = "accepted" }, null),
+                    (EventTypes.CreditNote, new JsonObject { ["creditNoteId"] = customer + "-CN", ["customerId"] = customer, ["invoiceId"] = customer + "-3", ["issueDate"] = "2026-11-20", ["amount"] = 500, ["currency"] = "EUR" }, null),
+                ]);
+                Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, payment, IngestionService.BatchMediaType)).StatusCode);
+                await app.Services.GetRequiredService<Api.Insights.InsightsService>().RefreshAsync(CancellationToken.None);
+                Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync($"/api/dunning/{customer}/signal", new { kind = "changed" })).StatusCode);
+                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                var done = await durable.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, wait.Token);
+                Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+                Assert.Equal("nothing open: the cycle ends", done.ReadOutputAs<DunningOutcome>()!.Reason);
                 Assert.Single(sink.Messages);
             }
         }
     }
 
-    /// <summary>The host's Durable sidecar listens a moment after the host started: ask until it answers.</summary>
-    private static async Task WaitForDurableAsync(DurableTaskClient durable)
+    [Fact]
+    public async Task The_daily_check_starts_a_cycle_for_each_customer_with_something_to_dun_once()
     {
-        for (var attempt = 0; ; attempt++)
+        var (app, client) = await stack.StartIsolatedHostAsync();
+        await using (app)
         {
-            try
+            using (client)
             {
-                await durable.GetInstanceAsync("ready-check", CancellationToken.None);
-                return;
+                var overdue = "DUE-" + Guid.NewGuid().ToString("N")[..6];
+                var paid = "PAID-" + Guid.NewGuid().ToString("N")[..6];
+                var batch = Events.Batch(
+                [
+                    (EventTypes.Customer, Events.Customer(overdue), null),
+                    (EventTypes.Invoice, Events.Invoice(overdue + "-1", overdue, 100m), null),
+                    (EventTypes.Customer, Events.Customer(paid), null),
+                    (EventTypes.Invoice, Events.Invoice(paid + "-1", paid, 100m), null),
+                    (EventTypes.Payment, Events.Payment(paid + "-P", paid, 100m, (paid + "-1", 100m)), null),
+                ]);
+                Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, batch, IngestionService.BatchMediaType)).StatusCode);
+                await app.Services.GetRequiredService<Api.Insights.InsightsService>().RefreshAsync(CancellationToken.None);
+                var durable = app.Services.GetRequiredService<DurableTaskClient>();
+                await WaitForDurableAsync(client);
+                var scheduler = app.Services.GetRequiredService<DunningScheduler>();
+
+                var first = await scheduler.EnsureCyclesAsync(durable, CancellationToken.None);
+                var second = await scheduler.EnsureCyclesAsync(durable, CancellationToken.None);
+
+                Assert.Equal((1, 0), (first, second));
+                Assert.NotNull(await durable.GetInstanceAsync(DunningCycle.InstanceId(overdue)));
+                Assert.Null(await durable.GetInstanceAsync(DunningCycle.InstanceId(paid)));
+                // The cycle waits for a manager (the final notice needs approval); a rejection lets it move on, and the invoice's
+                // payment ends it, so the host stops with nothing running.
+                var payment = Events.Single(EventTypes.Payment, Events.Payment(overdue + "-P", overdue, 100m, (overdue + "-1", 100m)));
+                Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, payment)).StatusCode);
+                await app.Services.GetRequiredService<Api.Insights.InsightsService>().RefreshAsync(CancellationToken.None);
+                await durable.RaiseEventAsync(DunningCycle.InstanceId(overdue), DunningCycle.ApprovalEvent, new ApprovalDecision(false, "collections-manager"));
+                Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync($"/api/dunning/{overdue}/signal", new { kind = "changed" })).StatusCode);
+                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                var done = await durable.WaitForInstanceCompletionAsync(DunningCycle.InstanceId(overdue), wait.Token);
+                Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
             }
-            catch (Grpc.Core.RpcException) when (attempt < 100)
-            {
-                await Task.Delay(100);
-            }
+        }
+    }
+
+    /// <summary>
+    /// Waits until the host's Durable backend runs orchestrations (a health check completes). Besides readiness it matters at
+    /// the end: the in-process sidecar's stop throws (and takes the test process down) when a host stops before its
+    /// orchestration service finished starting.
+    /// </summary>
+    private static async Task WaitForDurableAsync(HttpClient client)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        HttpResponseMessage started;
+        while ((started = await client.PostAsJsonAsync("/api/diagnostics/durable", new { token = "ready", delayMilliseconds = 10 })).StatusCode != HttpStatusCode.Accepted)
+        {
+            // The sidecar's port answers a moment after the host started.
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"no health check could start within 30 s: {started.StatusCode}");
+            await Task.Delay(100);
+        }
+
+        var id = (await started.JsonAsync()).GetProperty("instanceId").GetString()!;
+        while ((await (await client.GetAsync($"/api/diagnostics/durable/{id}")).JsonAsync()).GetProperty("runtimeStatus").GetString() != "Completed")
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the Durable backend did not run a health check within 30 s");
+            await Task.Delay(100);
         }
     }
 }
