@@ -29,6 +29,7 @@ public static class ApiServiceCollectionExtensions
         services.AddOptions<Dunning.DunningOptions>().BindConfiguration(Dunning.DunningOptions.Section);
         services.AddSingleton<Workflows.Dunning.IDunningActions, Dunning.DunningService>();
         services.AddSingleton<Dunning.DunningScheduler>();
+        services.AddSingleton<Dunning.LedgerChanges>();
         services.AddSingleton<ModelService>();
         services.AddSingleton<ScoringHandler>();
         return services;

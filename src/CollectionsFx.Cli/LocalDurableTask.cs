@@ -1,6 +1,7 @@
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Grpc.Net.Client;
+using Grpc.Net.Client.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.DurableTask;
@@ -48,7 +49,26 @@ public static class LocalDurableTask
 
         // Registered before the worker so the hub's queues and tables exist when it connects.
         builder.Services.AddHostedService(_ => new TaskHubInitializer(service));
-        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{options.GrpcPort}");
+        // The sidecar listens a moment after the host starts; a call made before (a queue worker, a test) would fail with
+        // Unavailable and put the channel in reconnect backoff for every other caller. Calls retry Unavailable instead.
+        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{options.GrpcPort}", new GrpcChannelOptions
+        {
+            ServiceConfig = new ServiceConfig
+            {
+                MethodConfigs =
+                {
+                    new MethodConfig
+                    {
+                        Names = { MethodName.Default },
+                        RetryPolicy = new Grpc.Net.Client.Configuration.RetryPolicy
+                        {
+                            MaxAttempts = 5, InitialBackoff = TimeSpan.FromMilliseconds(200), MaxBackoff = TimeSpan.FromSeconds(2), BackoffMultiplier = 2,
+                            RetryableStatusCodes = { Grpc.Core.StatusCode.Unavailable },
+                        },
+                    },
+                },
+            },
+        });
         builder.Services.AddDurableTaskWorker(b =>
         {
             b.AddTasks(tasks);

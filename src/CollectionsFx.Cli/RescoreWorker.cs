@@ -1,4 +1,4 @@
-using CollectionsFx.Api.Scoring;
+using CollectionsFx.Api.Dunning;
 using CollectionsFx.Storage.Scoring;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,10 +7,10 @@ namespace CollectionsFx.Cli;
 
 /// <summary>
 /// The local host's stand-in for the Functions queue trigger <c>ScoreChangedCustomers</c>: polls the rescore queue, scores
-/// the customers of every message received together once, deletes the messages, and moves a message that failed
+/// the customers of every message received together once and wakes their dunning cycles (<see cref="LedgerChanges"/>), deletes the messages, and moves a message that failed
 /// <see cref="RescoreQueue.MaxDequeueCount"/> times to the poison queue (as the Functions host does).
 /// </summary>
-public sealed partial class RescoreWorker(RescoreQueue queue, OnDemandScoring scoring, TimeProvider time, ILogger<RescoreWorker> logger) : BackgroundService
+public sealed partial class RescoreWorker(RescoreQueue queue, LedgerChanges changes, Microsoft.DurableTask.Client.DurableTaskClient client, TimeProvider time, ILogger<RescoreWorker> logger) : BackgroundService
 {
     /// <summary>Pause between polls of an empty queue.</summary>
     public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
@@ -37,13 +37,13 @@ public sealed partial class RescoreWorker(RescoreQueue queue, OnDemandScoring sc
 
                 var live = messages.Where(m => m.DequeueCount <= RescoreQueue.MaxDequeueCount).ToList();
                 var customers = live.SelectMany(m => RescoreQueue.Parse(m.Body.ToString()).Customers).ToHashSet(StringComparer.Ordinal);
-                var invoices = await scoring.ScoreAsync(customers, stoppingToken).ConfigureAwait(false);
+                var woken = await changes.HandleAsync(customers, client, stoppingToken).ConfigureAwait(false);
                 foreach (var m in live)
                 {
                     await queue.DeleteAsync(m, stoppingToken).ConfigureAwait(false);
                 }
 
-                LogScored(logger, customers.Count, invoices);
+                LogHandled(logger, customers.Count, woken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -54,8 +54,8 @@ public sealed partial class RescoreWorker(RescoreQueue queue, OnDemandScoring sc
         }
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Rescored {Customers} changed customers ({Invoices} open invoices)")]
-    private static partial void LogScored(ILogger logger, int customers, int invoices);
+    [LoggerMessage(1, LogLevel.Information, "Rescored {Customers} changed customers and woke {Cycles} dunning cycles")]
+    private static partial void LogHandled(ILogger logger, int customers, int cycles);
 
     [LoggerMessage(2, LogLevel.Warning, "Rescoring failed; the messages will be retried")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -12,7 +12,7 @@ using Microsoft.DurableTask.Client;
 namespace CollectionsFx.Functions.Scoring;
 
 /// <summary>Scoring runs: the nightly timer, HTTP starters over the shared handler, and one-line wrappers of the workflow classes.</summary>
-public sealed class ScoringFunctions(ScoringHandler handler, IScoringRunner runner, IModelTrainer trainer, Api.Insights.InsightsService insights, ModelService models, OnDemandScoring onDemand)
+public sealed class ScoringFunctions(ScoringHandler handler, IScoringRunner runner, IModelTrainer trainer, Api.Insights.InsightsService insights, ModelService models, Api.Dunning.LedgerChanges changes)
 {
     [Function("RetrainModel")]
     public Task Retrain([TimerTrigger(Schedules.Retrain)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
@@ -22,10 +22,10 @@ public sealed class ScoringFunctions(ScoringHandler handler, IScoringRunner runn
     public Task Nightly([TimerTrigger(Schedules.NightlyScoring)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
         ScoringHandler.StartAsync(client, insights.Today(), context.CancellationToken);
 
-    /// <summary>Customers whose ledger changed, from ingestion: scored within seconds (poison queue after five failures).</summary>
+    /// <summary>Customers whose ledger changed, from ingestion: scored within seconds and their dunning cycles woken (poison queue after five failures).</summary>
     [Function("ScoreChangedCustomers")]
-    public Task Rescore([QueueTrigger("%RescoreQueue%")] string body, FunctionContext context) =>
-        onDemand.ScoreAsync(Storage.Scoring.RescoreQueue.Parse(body).Customers, context.CancellationToken);
+    public Task Rescore([QueueTrigger("%RescoreQueue%")] string body, [DurableClient] DurableTaskClient client, FunctionContext context) =>
+        changes.HandleAsync(Storage.Scoring.RescoreQueue.Parse(body).Customers, client, context.CancellationToken);
 
     [Function("StartScoringRun")]
     public Task<IActionResult> Start([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.ScoringRuns)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
