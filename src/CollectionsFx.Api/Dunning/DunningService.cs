@@ -158,14 +158,8 @@ public static class DunningStarter
 {
     public static async Task<(string InstanceId, bool Started)> StartAsync(Microsoft.DurableTask.Client.DurableTaskClient client, string customerId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(client);
+        // A cycle that ended (all paid) starts again when something new falls due.
         var id = DunningCycle.InstanceId(customerId);
-        if (await client.GetInstanceAsync(id, cancellationToken).ConfigureAwait(false) is { } existing && !existing.IsCompleted)
-        {
-            return (id, false);
-        }
-
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(DunningCycle), new DunningCycleInput(customerId), new Microsoft.DurableTask.StartOrchestrationOptions(id), cancellationToken).ConfigureAwait(false);
-        return (id, true);
+        return (id, await DurableStarts.StartOnceAsync(client, nameof(DunningCycle), id, new DunningCycleInput(customerId), cancellationToken, restartCompleted: true).ConfigureAwait(false));
     }
 }

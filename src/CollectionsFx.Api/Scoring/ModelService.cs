@@ -24,15 +24,8 @@ public sealed class ModelService(InsightsService insights, BlobModelRegistry reg
     /// </summary>
     public async Task<(string InstanceId, bool Started)> StartRetrainingAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(client);
         var id = ModelRetraining.InstanceId(insights.Today());
-        if (await client.GetInstanceAsync(id, cancellationToken).ConfigureAwait(false) is not null)
-        {
-            return (id, false);
-        }
-
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(ModelRetraining), new RetrainInput(VersionAt(time.GetUtcNow())), new StartOrchestrationOptions(id), cancellationToken).ConfigureAwait(false);
-        return (id, true);
+        return (id, await DurableStarts.StartOnceAsync(client, nameof(ModelRetraining), id, new RetrainInput(VersionAt(time.GetUtcNow())), cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>

@@ -80,17 +80,8 @@ public sealed class ScoringHandler(ScoringService scoring, Insights.InsightsServ
     /// <summary>Starts the run of <paramref name="asOf"/> unless one exists; returns its instance id and whether it was new.</summary>
     public static async Task<(string InstanceId, bool Started)> StartAsync(DurableTaskClient client, DateOnly asOf, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(client);
         var id = NightlyScoring.InstanceId(asOf);
-
-        // The local Durable sidecar accepts a second start of a running id (ADR 004): ask first.
-        if (await client.GetInstanceAsync(id, cancellationToken).ConfigureAwait(false) is not null)
-        {
-            return (id, false);
-        }
-
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(NightlyScoring), new ScoringRunInput(id, asOf), new StartOrchestrationOptions(id), cancellationToken).ConfigureAwait(false);
-        return (id, true);
+        return (id, await DurableStarts.StartOnceAsync(client, nameof(NightlyScoring), id, new ScoringRunInput(id, asOf), cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Handles <c>POST /api/scoring/runs</c>, body <c>{"asOf":"yyyy-MM-dd"}</c> (optional: today in the tenant's zone).</summary>
