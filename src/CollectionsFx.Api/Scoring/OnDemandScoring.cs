@@ -13,7 +13,10 @@ public sealed class OnDemandScoring(ScoringService scoring, InsightsService insi
     /// <summary>The run id on-demand scores carry (one per day, beside the nightly <c>scoring-{date}</c>).</summary>
     public static string RunId(DateOnly date) => "on-demand-" + date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Scores the open invoices of <paramref name="customers"/>; returns how many (0 without a current model).</summary>
+    /// <summary>
+    /// Scores the open invoices of <paramref name="customers"/> in the current snapshot (the caller, <see cref="Dunning.LedgerChanges"/>,
+    /// refreshes it first); returns how many (0 without a current model).
+    /// </summary>
     public async Task<int> ScoreAsync(IReadOnlyCollection<string> customers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(customers);
@@ -23,8 +26,6 @@ public sealed class OnDemandScoring(ScoringService scoring, InsightsService insi
             return 0;
         }
 
-        // The request was sent after its events were committed: one refresh makes the snapshot hold them.
-        await insights.RefreshAsync(cancellationToken).ConfigureAwait(false);
         var today = insights.Today();
         var result = await scoring.ScoreAsync(new ScoringBatch(RunId(today), today, state.Current, [.. customers]), cancellationToken).ConfigureAwait(false);
         cache.Invalidate();
