@@ -62,12 +62,12 @@ public static class DunningHandler
         }
 
         var id = DunningCycle.InstanceId(customerId);
-        if (await client.GetInstanceAsync(id, cancellationToken).ConfigureAwait(false) is not { IsRunning: true })
+        if (!await RunningAsync(client, id, cancellationToken).ConfigureAwait(false))
         {
             return NoCycle(customerId);
         }
 
-        var by = request.Headers[Insights.InsightsHandler.PrincipalHeader].ToString() is { Length: > 0 } principal ? principal : null;
+        var by = Principal(request);
         await client.RaiseEventAsync(id, DunningCycle.SignalEvent, new DunningSignal(kind, until, by), cancellationToken).ConfigureAwait(false);
         return Results.Json(new { instanceId = id, signal = kind, until }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
@@ -87,15 +87,14 @@ public static class DunningHandler
             return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid approval", "approved", "must be true or false");
         }
 
-        var by = request.Headers[Insights.InsightsHandler.PrincipalHeader].ToString() is { Length: > 0 } principal ? principal
-            : body.TryGetValue("by", out var b) ? JsonBody.Text(b) : null;
+        var by = Principal(request) ?? (body.TryGetValue("by", out var b) ? JsonBody.Text(b) : null);
         if (string.IsNullOrWhiteSpace(by))
         {
             return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid approval", "by", "who decides must be known (signed-in user or \"by\")");
         }
 
         var id = DunningCycle.InstanceId(customerId);
-        if (await client.GetInstanceAsync(id, cancellationToken).ConfigureAwait(false) is not { IsRunning: true })
+        if (!await RunningAsync(client, id, cancellationToken).ConfigureAwait(false))
         {
             return NoCycle(customerId);
         }
@@ -104,6 +103,13 @@ public static class DunningHandler
         await client.RaiseEventAsync(id, DunningCycle.ApprovalEvent, new ApprovalDecision(a.GetBoolean(), by, note), cancellationToken).ConfigureAwait(false);
         return Results.Json(new { instanceId = id, approved = a.GetBoolean(), by }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
+
+    /// <summary>The signed-in user (App Service authentication), if any.</summary>
+    private static string? Principal(HttpRequest request) =>
+        request.Headers[Insights.InsightsHandler.PrincipalHeader].ToString() is { Length: > 0 } principal ? principal : null;
+
+    private static async Task<bool> RunningAsync(DurableTaskClient client, string id, CancellationToken ct) =>
+        await client.GetInstanceAsync(id, ct).ConfigureAwait(false) is { IsRunning: true };
 
     private static IResult NoCycle(string customerId) =>
         Problems.Field(StatusCodes.Status404NotFound, "No dunning cycle", "customerId", $"no running dunning cycle for '{customerId}'");
