@@ -142,12 +142,21 @@ public sealed partial class DunningService(
         return (book.Accounts.FirstOrDefault(a => a.CustomerId == customerId), today);
     }
 
-    /// <summary>Open invoices with their holds on <paramref name="today"/>: an open dispute, an open promise covering them.</summary>
-    private static List<DunningItem> Items(ArAccount account, DateOnly today) =>
-        [.. account.Invoices.Where(i => i.IsOnBook(today) && i.OpenOn(today) > 0).Select(i => new DunningItem(
+    /// <summary>
+    /// Open invoices with their holds on <paramref name="today"/> (an open dispute, an open promise covering them) and their
+    /// promise level (promises covering them that were broken).
+    /// </summary>
+    public static List<DunningItem> Items(ArAccount account, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var byId = account.Invoices.ToDictionary(i => i.Id, StringComparer.Ordinal);
+        var promises = account.Promises.Where(p => p.MadeOn <= today).Select(p => (p.InvoiceIds, State: PromiseEvaluator.Evaluate(p, byId.GetValueOrDefault, today))).ToList();
+        return [.. account.Invoices.Where(i => i.IsOnBook(today) && i.OpenOn(today) > 0).Select(i => new DunningItem(
             i.Id, i.DueDate, i.OpenOn(today), i.OpenReportingOn(today), i.Currency,
             Disputed: account.Disputes.Any(d => d.InvoiceId == i.Id && d.Opened <= today && !(d.Resolved <= today)),
-            Promised: account.Promises.Any(p => !p.Withdrawn && p.MadeOn <= today && today <= p.Deadline && p.InvoiceIds.Contains(i.Id))))];
+            Promised: promises.Any(p => p.State == PromiseState.Open && p.InvoiceIds.Contains(i.Id)),
+            PromiseLevel: promises.Count(p => p.State == PromiseState.Broken && p.InvoiceIds.Contains(i.Id))))];
+    }
 
     [LoggerMessage(1, LogLevel.Information, "Approval of {Key} (step {Step}) requested from {Approver}, round {Round}")]
     private static partial void LogApproval(ILogger logger, string approver, string key, string step, int round);

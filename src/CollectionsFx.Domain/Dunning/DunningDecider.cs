@@ -2,9 +2,11 @@ namespace CollectionsFx.Domain.Dunning;
 
 /// <summary>
 /// An open item of a customer as dunning sees it on the decision date: open amount in its currency and in the reporting
-/// currency, and whether something holds it (an open dispute, an open promise to pay, a block on the invoice).
+/// currency, whether something holds it (an open dispute, an open promise to pay, a block on the invoice), and its promise
+/// level (how many promises covering it were broken, DOMAIN.md §4).
 /// </summary>
-public sealed record DunningItem(string InvoiceId, DateOnly DueDate, decimal Open, decimal OpenReporting, string Currency, bool Disputed = false, bool Promised = false, bool Blocked = false);
+public sealed record DunningItem(
+    string InvoiceId, DateOnly DueDate, decimal Open, decimal OpenReporting, string Currency, bool Disputed = false, bool Promised = false, bool Blocked = false, int PromiseLevel = 0);
 
 /// <summary>One invoice on a notice, with the level it reaches by this notice and how many days it is overdue (negative: due in).</summary>
 public sealed record NoticeLine(string InvoiceId, DateOnly DueDate, decimal Open, string Currency, int Level, int DaysOverdue);
@@ -32,7 +34,8 @@ public sealed record DunningDecision(DunningNotice? Notice, string Reason, IRead
 public static class DunningDecider
 {
     public static DunningDecision Decide(
-        Playbook playbook, IReadOnlyList<DunningItem> items, IReadOnlyDictionary<string, int> levelsSent, DateOnly today, bool customerBlocked = false, DateOnly? snoozedUntil = null)
+        Playbook playbook, IReadOnlyList<DunningItem> items, IReadOnlyDictionary<string, int> levelsSent, DateOnly today, bool customerBlocked = false, DateOnly? snoozedUntil = null,
+        IReadOnlyDictionary<string, int>? promiseLevelsSeen = null)
     {
         ArgumentNullException.ThrowIfNull(playbook);
         ArgumentNullException.ThrowIfNull(items);
@@ -64,7 +67,14 @@ public static class DunningDecider
                 continue;
             }
 
-            eligible.Add((item, TargetLevel(playbook, item.DueDate, today), levelsSent.GetValueOrDefault(item.InvoiceId)));
+            var sent = levelsSent.GetValueOrDefault(item.InvoiceId);
+            var target = TargetLevel(playbook, item.DueDate, today);
+            if (item.PromiseLevel > (promiseLevelsSeen?.GetValueOrDefault(item.InvoiceId) ?? 0) && today > item.DueDate)
+            {
+                target = Math.Max(target, NextOverdueStep(playbook, sent));
+            }
+
+            eligible.Add((item, target, sent));
         }
 
         var next = NextReview(playbook, eligible.Select(e => (e.Item.DueDate, Math.Max(e.Target, e.Sent))), today);
@@ -102,6 +112,21 @@ public static class DunningDecider
     {
         ArgumentNullException.ThrowIfNull(playbook);
         return playbook.Steps.Count(s => due.AddDays(s.Day) <= today);
+    }
+
+    /// <summary>The first step after level <paramref name="sent"/> that is an overdue step (day after the due date); the last step when none is left.</summary>
+    public static int NextOverdueStep(Playbook playbook, int sent)
+    {
+        ArgumentNullException.ThrowIfNull(playbook);
+        for (var level = sent + 1; level <= playbook.Steps.Count; level++)
+        {
+            if (playbook.Steps[level - 1].Day > 0)
+            {
+                return level;
+            }
+        }
+
+        return Math.Min(sent, playbook.Steps.Count);
     }
 
     /// <summary>The earliest date after today on which one of the items (due date, level already reached) reaches its next step.</summary>

@@ -35,4 +35,37 @@ public static class PromiseEvaluator
         ArgumentNullException.ThrowIfNull(invoice);
         return promise.InvoiceIds.Select(invoice).Sum(i => i?.PaidBetween(promise.MadeOn, promise.Deadline) ?? 0m);
     }
+
+    /// <summary>
+    /// An invoice's promise level on <paramref name="today"/>: how many promises covering it are Broken (DOMAIN.md §4, each
+    /// broken promise raises it by one).
+    /// </summary>
+    public static int PromiseLevel(ArAccount account, string invoiceId, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var byId = account.Invoices.ToDictionary(i => i.Id, StringComparer.Ordinal);
+        return account.Promises.Count(p => p.InvoiceIds.Contains(invoiceId) && Evaluate(p, byId.GetValueOrDefault, today) == PromiseState.Broken);
+    }
+
+    /// <summary>
+    /// The broken promise pattern around <paramref name="promise"/> (DOMAIN.md §4 and §8): another promise of the account broken
+    /// within <paramref name="windowDays"/> days of its deadline, when <paramref name="promise"/> itself is broken on
+    /// <paramref name="today"/>; null otherwise.
+    /// </summary>
+    public static ArPromise? BrokenPatternPartner(ArAccount account, ArPromise promise, DateOnly today, int windowDays = 90)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(promise);
+        var byId = account.Invoices.ToDictionary(i => i.Id, StringComparer.Ordinal);
+        if (Evaluate(promise, byId.GetValueOrDefault, today) != PromiseState.Broken)
+        {
+            return null;
+        }
+
+        return account.Promises
+            .Where(p => p.Id != promise.Id && Math.Abs(p.Deadline.DayNumber - promise.Deadline.DayNumber) <= windowDays)
+            .Where(p => Evaluate(p, byId.GetValueOrDefault, today) == PromiseState.Broken)
+            .OrderByDescending(p => p.Deadline)
+            .FirstOrDefault();
+    }
 }

@@ -104,4 +104,31 @@ public sealed class DunningDeciderTests
         Assert.Null(held.NextReview);
         Assert.Equal("every open item is held", held.Reason);
     }
+
+    [Theory]
+    [InlineData(10, 2, 1, 0, "reminder-2", 20)]  // broken after reminder-1: the next level now, not on day 14; the final keeps day 30
+    [InlineData(10, 2, 1, 1, null, 4)]           // the cycle already answered that broken promise
+    [InlineData(1, 0, 1, 0, "reminder-1", 13)]   // nothing sent yet: the first overdue step (the courtesy mail is past)
+    [InlineData(16, 3, 2, 1, "final", null)]     // a second broken promise after reminder-2 goes on to the final step
+    [InlineData(40, 4, 1, 0, null, null)]        // at the last step there is nothing higher
+    [InlineData(-5, 0, 1, 0, null, 2)]           // not overdue: the raise waits, the days rule (courtesy on due - 3)
+    public void A_broken_promise_resumes_dunning_at_the_next_level(int daysOverdue, int sent, int promiseLevel, int seen, string? step, int? nextInDays)
+    {
+        var item = Item("I1", daysOverdue, 150m) with { PromiseLevel = promiseLevel };
+
+        var decision = DunningDecider.Decide(Book, [item], new Dictionary<string, int> { ["I1"] = sent }, Today, promiseLevelsSeen: new Dictionary<string, int> { ["I1"] = seen });
+
+        Assert.Equal(step, decision.Notice?.Step.Id);
+        Assert.Equal(nextInDays is { } n ? Today.AddDays(n) : null, decision.NextReview);
+    }
+
+    [Fact]
+    public void A_raised_invoice_is_listed_with_the_customers_other_overdue_invoices()
+    {
+        var decision = DunningDecider.Decide(
+            Book, [Item("BROKEN", 6) with { PromiseLevel = 1 }, Item("OTHER", 5)], new Dictionary<string, int> { ["BROKEN"] = 2, ["OTHER"] = 2 }, Today);
+
+        Assert.Equal("reminder-2", decision.Notice!.Step.Id);
+        Assert.Equal([("BROKEN", 3), ("OTHER", 2)], decision.Notice.Lines.Select(l => (l.InvoiceId, l.Level)));
+    }
 }

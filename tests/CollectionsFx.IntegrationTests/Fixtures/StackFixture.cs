@@ -1,3 +1,4 @@
+using CollectionsFx.Domain.Webhooks;
 using System.Text;
 using CollectionsFx.Api.Ingestion;
 using CollectionsFx.Cli;

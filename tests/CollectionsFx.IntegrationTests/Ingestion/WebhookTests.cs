@@ -1,3 +1,4 @@
+using CollectionsFx.Domain.Webhooks;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;

@@ -6,10 +6,12 @@ namespace CollectionsFx.Workflows.Dunning;
 
 /// <summary>
 /// The state a dunning cycle carries from one wake-up to the next (its input; <see cref="Iteration"/> counts the
-/// ContinueAsNew generations): the level already sent per invoice, a snooze and a block set by people.
+/// ContinueAsNew generations): the level already sent per invoice, the promise level already answered per invoice (a broken
+/// promise above it raises the next notice), a snooze and a block set by people.
 /// </summary>
 public sealed record DunningCycleInput(
-    string CustomerId, int Iteration = 0, IReadOnlyDictionary<string, int>? LevelsSent = null, DateOnly? SnoozedUntil = null, bool Blocked = false);
+    string CustomerId, int Iteration = 0, IReadOnlyDictionary<string, int>? LevelsSent = null, DateOnly? SnoozedUntil = null, bool Blocked = false,
+    IReadOnlyDictionary<string, int>? PromiseLevelsSeen = null);
 
 /// <summary>
 /// What a wake-up needs to decide, loaded by an activity: the customer's playbook, the clock of playbook days, its open items
@@ -85,7 +87,8 @@ public sealed class DunningCycle : TaskOrchestrator<DunningCycleInput, DunningOu
         var view = await context.CallActivityAsync<DunningView>(nameof(LoadDunningView), input.CustomerId, ReadRetry);
         var today = view.Clock.DateOf(context.CurrentUtcDateTime);
         var sent = input.LevelsSent ?? new Dictionary<string, int>();
-        var decision = DunningDecider.Decide(view.Playbook, view.Items, sent, today, input.Blocked || view.CustomerBlocked, input.SnoozedUntil);
+        var seen = input.PromiseLevelsSeen ?? new Dictionary<string, int>();
+        var decision = DunningDecider.Decide(view.Playbook, view.Items, sent, today, input.Blocked || view.CustomerBlocked, input.SnoozedUntil, seen);
         if (decision.Done)
         {
             log.LogInformation("Dunning of {Customer} ends: {Reason}", input.CustomerId, decision.Reason);
@@ -94,6 +97,7 @@ public sealed class DunningCycle : TaskOrchestrator<DunningCycleInput, DunningOu
 
         // Only the items still open are remembered: the state stays as small as the customer's open items.
         var levels = view.Items.Where(i => i.Open > 0 && sent.ContainsKey(i.InvoiceId)).ToDictionary(i => i.InvoiceId, i => sent[i.InvoiceId], StringComparer.Ordinal);
+        var answered = view.Items.Where(i => i.Open > 0 && seen.ContainsKey(i.InvoiceId)).ToDictionary(i => i.InvoiceId, i => seen[i.InvoiceId], StringComparer.Ordinal);
         if (decision.Notice is { } notice)
         {
             var key = $"{context.InstanceId}/{input.Iteration}/L{notice.Level}";
@@ -108,13 +112,18 @@ public sealed class DunningCycle : TaskOrchestrator<DunningCycleInput, DunningOu
                 log.LogWarning("Dunning {Key}: step {Step} was not approved; the items move on to the next step", key, notice.Step.Id);
             }
 
+            var promiseLevels = view.Items.ToDictionary(i => i.InvoiceId, i => i.PromiseLevel, StringComparer.Ordinal);
             foreach (var line in notice.Lines)
             {
                 levels[line.InvoiceId] = Math.Max(levels.GetValueOrDefault(line.InvoiceId), line.Level);
+                if (promiseLevels.GetValueOrDefault(line.InvoiceId) > 0)
+                {
+                    answered[line.InvoiceId] = promiseLevels[line.InvoiceId];
+                }
             }
         }
 
-        var next = input with { Iteration = input.Iteration + 1, LevelsSent = levels };
+        var next = input with { Iteration = input.Iteration + 1, LevelsSent = levels, PromiseLevelsSeen = answered };
         using (var cancel = new CancellationTokenSource())
         {
             var wakeAt = decision.NextReview is { } review ? view.Clock.RunTimeOf(review) : context.CurrentUtcDateTime + (IdleDays * view.Clock.DayLength);

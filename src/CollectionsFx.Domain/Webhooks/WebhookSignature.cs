@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace CollectionsFx.Api.Ingestion;
+namespace CollectionsFx.Domain.Webhooks;
 
 /// <summary>
 /// Webhook signatures: header <c>CollectionsFx-Signature: t={unix seconds},v1={hex}</c> where
