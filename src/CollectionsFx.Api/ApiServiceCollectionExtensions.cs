@@ -14,7 +14,7 @@ public static class ApiServiceCollectionExtensions
 {
     /// <summary>Everything both faces host: storage, webhooks, imports, ERP connectors, scheduled jobs.</summary>
     public static IServiceCollection AddCollectionsFx(this IServiceCollection services) =>
-        services.AddLedgerStorage().AddIngestion().AddImports().AddConnectors().AddJobs().AddInsights().AddScoring();
+        services.AddLedgerStorage().AddIngestion().AddImports().AddConnectors().AddJobs().AddInsights().AddScoring().AddCollections();
 
     /// <summary>Likelihood-to-pay scoring runs (the workflows call <see cref="Workflows.Scoring.IScoringRunner"/>).</summary>
     public static IServiceCollection AddScoring(this IServiceCollection services)
@@ -24,14 +24,25 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<Workflows.Scoring.IScoringRunner>(sp => sp.GetRequiredService<ScoringService>());
         services.AddSingleton<Workflows.Scoring.IModelTrainer>(sp => sp.GetRequiredService<ModelService>());
         services.AddSingleton<OnDemandScoring>();
-        services.AddSingleton<Dunning.NoticeRenderer>();
-        services.AddSingleton<Dunning.ExactlyOnceMailer>();
-        services.AddOptions<Dunning.DunningOptions>().BindConfiguration(Dunning.DunningOptions.Section);
-        services.AddSingleton<Workflows.Dunning.IDunningActions, Dunning.DunningService>();
-        services.AddSingleton<Dunning.DunningScheduler>();
-        services.AddSingleton<Dunning.LedgerChanges>();
         services.AddSingleton<ModelService>();
         services.AddSingleton<ScoringHandler>();
+        return services;
+    }
+
+    /// <summary>Dunning cycles, promise follow-ups and the CRM actions they take (the workflows call the interfaces registered here).</summary>
+    public static IServiceCollection AddCollections(this IServiceCollection services)
+    {
+        services.AddSingleton(_ => Domain.Dunning.PlaybookSet.Default());
+        services.AddOptions<Dunning.DunningOptions>().BindConfiguration(Dunning.DunningOptions.Section);
+        services.AddSingleton<Dunning.AccountReader>();
+        services.AddSingleton<Dunning.NoticeRenderer>();
+        services.AddSingleton<Dunning.ExactlyOnceMailer>();
+        services.AddSingleton<Actions.ActionLog>();
+        services.AddSingleton<Workflows.Actions.ICollectionActions, Actions.CollectionActionService>();
+        services.AddSingleton<Workflows.Dunning.IDunningActions, Dunning.DunningService>();
+        services.AddSingleton<Workflows.Promises.IPromiseActions, Promises.PromiseService>();
+        services.AddSingleton<Dunning.DunningScheduler>();
+        services.AddSingleton<Dunning.LedgerChanges>();
         return services;
     }
 

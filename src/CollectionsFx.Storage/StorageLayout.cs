@@ -9,7 +9,7 @@ namespace CollectionsFx.Storage;
 public sealed record StorageLayout(
     TableClient Ledger, TableClient Connectors, TableClient Targets, TableClient Scores, TableClient Outbox,
     BlobContainerClient DeadLetters, BlobContainerClient RawPayloads, BlobContainerClient Imports, BlobContainerClient EventLog, BlobContainerClient Insights,
-    BlobContainerClient Models, QueueClient Rescore, QueueClient RescorePoison)
+    BlobContainerClient Models, QueueClient Rescore, QueueClient RescorePoison, TableClient Tasks)
 {
     /// <summary>The rescore queue's name for a prefix (the Functions queue trigger reads it from the app setting <c>RescoreQueue</c>).</summary>
     public static string RescoreQueueName(string prefix) => (prefix ?? throw new ArgumentNullException(nameof(prefix))).ToLowerInvariant() + "-rescore";
@@ -35,7 +35,8 @@ public sealed record StorageLayout(
             blobs.GetBlobContainerClient(p + "-insights"),
             blobs.GetBlobContainerClient(p + "-models"),
             options.CreateQueueService().GetQueueClient(RescoreQueueName(p)),
-            options.CreateQueueService().GetQueueClient(RescoreQueueName(p) + "-poison"));
+            options.CreateQueueService().GetQueueClient(RescoreQueueName(p) + "-poison"),
+            tables.GetTableClient(p + "tasks"));
     }
 
     /// <summary>Creates what does not exist yet (idempotent).</summary>
@@ -46,6 +47,7 @@ public sealed record StorageLayout(
         await Targets.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         await Scores.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         await Outbox.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await Tasks.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         foreach (var c in new[] { DeadLetters, RawPayloads, Imports, EventLog, Insights, Models })
         {
             await c.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -33,6 +33,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => new RescoreQueue(sp.GetRequiredService<StorageLayout>().Rescore, sp.GetRequiredService<StorageLayout>().RescorePoison));
         services.AddSingleton<IRescoreRequests>(sp => sp.GetRequiredService<RescoreQueue>());
         services.AddSingleton(sp => new OutboxStore(sp.GetRequiredService<StorageLayout>().Outbox));
+        services.AddSingleton(sp => new Tasks.TaskStore(sp.GetRequiredService<StorageLayout>().Tasks));
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
         services.AddSingleton<IEmailSender, SmtpEmailSender>();
         services.AddHostedService<StorageInitializer>();

@@ -21,6 +21,12 @@ public static class WorkflowRegistry
         registry.AddActivity<Dunning.LoadDunningView>();
         registry.AddActivity<Dunning.SendDunningNotice>();
         registry.AddActivity<Dunning.RequestDunningApproval>();
+        registry.AddOrchestrator<Promises.PromiseFollowUp>();
+        registry.AddActivity<Promises.LoadPromise>();
+        registry.AddActivity<Promises.SendPromiseMail>();
+        registry.AddActivity<Promises.RecordPromiseVerdict>();
+        registry.AddActivity<Actions.CreateCrmEscalation>();
+        registry.AddActivity<Actions.CreateCollectorTask>();
         registry.AddOrchestrator<ModelRetraining>();
         registry.AddActivity<TrainCandidateModel>();
         registry.AddActivity<ApplyPromotionRule>();

@@ -1,10 +1,12 @@
-using CollectionsFx.Api.Insights;
+using CollectionsFx.Api.Actions;
 using CollectionsFx.Domain.Dunning;
 using CollectionsFx.Domain.Insights;
 using CollectionsFx.Domain.Ledger;
 using CollectionsFx.Storage.Ledger;
 using CollectionsFx.Storage.Mail;
 using CollectionsFx.Storage.Scoring;
+using CollectionsFx.Storage.Tasks;
+using CollectionsFx.Workflows.Actions;
 using CollectionsFx.Workflows.Dunning;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -33,19 +35,26 @@ public sealed class DunningOptions
 
     /// <summary>Overrides the playbooks' day length (tests: milliseconds); with it, days count from the host's start.</summary>
     public TimeSpan? DayLength { get; set; }
+
+    /// <summary>Who requests for sales support are assigned to (the CRM's account owner when it maps this name).</summary>
+    public string? SalesSupportOwner { get; set; }
+
+    /// <summary>Mailbox that also receives requests for sales support; none when empty.</summary>
+    public string? SalesSupportAddress { get; set; }
+
+    /// <summary>Days before the promised date the customer is reminded of a promise.</summary>
+    public int PromiseReminderDays { get; set; } = 2;
 }
 
 /// <summary>
 /// The work of a dunning cycle (<see cref="IDunningActions"/>) over the insights book and the stores: the customer's view as
-/// known today, the notice sent by its step's channel through the outbox, and approval requests. Only the e-mail channel is
-/// connected so far; the others answer that they are not.
+/// known today, the notice sent by its step's channel (e-mail through the outbox, a CRM case, a call task, a request for sales
+/// support; credit hold is not connected yet), and approval requests as tasks in the approver's list.
 /// </summary>
 public sealed partial class DunningService(
-    InsightsService insights, ScoreStore scores, ExactlyOnceMailer mailer, NoticeRenderer renderer, ILedgerStore ledger,
-    IOptions<DunningOptions> options, TimeProvider time, ILogger<DunningService> logger) : IDunningActions
+    AccountReader accounts, PlaybookSet playbooks, ScoreStore scores, ExactlyOnceMailer mailer, NoticeRenderer renderer, ActionLog actionLog,
+    ICollectionActions actions, TaskStore tasks, IOptions<DunningOptions> options, TimeProvider time, ILogger<DunningService> logger) : IDunningActions
 {
-    private readonly PlaybookSet playbooks = PlaybookSet.Default();
-    private readonly DateTime started = time.GetUtcNow().UtcDateTime;
 
     /// <inheritdoc />
     public async Task<DunningView> LoadViewAsync(string customerId, CancellationToken cancellationToken)
@@ -53,23 +62,15 @@ public sealed partial class DunningService(
         var (account, today) = await AccountAsync(customerId, cancellationToken).ConfigureAwait(false);
         var band = (await scores.CustomerAsync(customerId, cancellationToken).ConfigureAwait(false))?.RiskBand;
         var segment = Enum.TryParse<Segment>(account?.Segment, out var s) ? s : Segment.Smb;
-        var dayLength = options.Value.DayLength ?? playbooks.DayLength;
-        var clock = dayLength == TimeSpan.FromDays(1)
-            ? DunningClock.Daily(new DateOnly(2000, 1, 1), insights.Calendar.Zone)
-            : new DunningClock(started, today, dayLength);
         return new DunningView(
-            playbooks.For(segment, band), clock, account is null ? [] : Items(account, today), account?.DunningBlock ?? false,
-            options.Value.Approvers, options.Value.ApprovalDays * dayLength);
+            playbooks.For(segment, band), accounts.Clock, account is null ? [] : Items(account, today), account?.DunningBlock ?? false,
+            options.Value.Approvers, options.Value.ApprovalDays * accounts.DayLength);
     }
 
     /// <inheritdoc />
     public async Task<NoticeResult> SendNoticeAsync(NoticeRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Notice.Step.Channel != DunningChannel.Email)
-        {
-            return new NoticeResult(false, $"channel {request.Notice.Step.Channel} is not connected yet");
-        }
 
         // Paid since the decision: those lines go; with none left nothing is sent.
         var (account, today) = await AccountAsync(request.CustomerId, cancellationToken).ConfigureAwait(false);
@@ -80,12 +81,42 @@ public sealed partial class DunningService(
             return new NoticeResult(false, "nothing left open");
         }
 
+        var notice = request.Notice with { Lines = lines, Total = lines.Sum(l => open[l.InvoiceId].OpenReporting) };
+        var invoices = lines.Select(l => l.InvoiceId).ToList();
+        var summary = Summary(account, notice, request.ApprovedBy);
+        ActionResult done;
+        switch (notice.Step.Channel)
+        {
+            case DunningChannel.Email:
+                return await EmailAsync(request, account, notice, cancellationToken).ConfigureAwait(false);
+            case DunningChannel.CrmEscalation:
+                done = await actions.EscalateAsync(new EscalationRequest(
+                    request.CustomerId, request.Key, $"Collections escalation: {account.Name} ({request.CustomerId})", summary, true, invoices), cancellationToken).ConfigureAwait(false);
+                break;
+            case DunningChannel.CallTask:
+                done = await actions.CreateTaskAsync(new TaskRequest(
+                    request.CustomerId, request.Key, "call", $"Call {account.Name} about {lines.Count} overdue invoice(s)", summary, today.AddDays(1), false, invoices), cancellationToken).ConfigureAwait(false);
+                break;
+            case DunningChannel.SalesSupport:
+                var risk = await scores.CustomerAsync(request.CustomerId, cancellationToken).ConfigureAwait(false);
+                summary += risk is null ? " Not scored yet." : $" Risk band {risk.RiskBand}, likelihood to pay {risk.Likelihood.ToString("P0", System.Globalization.CultureInfo.InvariantCulture)}.";
+                done = await actions.CreateTaskAsync(new TaskRequest(
+                    request.CustomerId, request.Key, "sales-support", $"Sales support needed: {account.Name} is {lines.Max(l => l.DaysOverdue)} days overdue", summary, today.AddDays(2), false, invoices), cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                return new NoticeResult(false, $"channel {notice.Step.Channel} is not connected yet");
+        }
+
+        return new NoticeResult(done.Done, done.Outcome);
+    }
+
+    private async Task<NoticeResult> EmailAsync(NoticeRequest request, ArAccount account, DunningNotice notice, CancellationToken cancellationToken)
+    {
         if (account.Email is not { Length: > 0 } to)
         {
             return new NoticeResult(false, "the customer has no e-mail address");
         }
 
-        var notice = request.Notice with { Lines = lines, Total = lines.Sum(l => open[l.InvoiceId].OpenReporting) };
         var o = options.Value;
         var collector = account.Collector == ArAccount.Unassigned ? "Accounts receivable" : account.Collector;
         var text = renderer.Render(notice, new NoticeParties(account.Name, collector, o.CompanyName), Language(account.Country));
@@ -94,24 +125,35 @@ public sealed partial class DunningService(
             request.CustomerId, request.Key, id => new EmailMessage(id, o.From, replyTo, to, text.Subject, text.Html, text.Text), cancellationToken).ConfigureAwait(false);
         if (outcome.Sent)
         {
-            // The action goes into the ledger (and so the event log and the cost KPIs), once: its dedupe key is the notice's.
-            var at = time.GetUtcNow();
-            await ledger.CommitAsync(request.CustomerId, [new IncomingRecord(new ContactRecord
-            {
-                Id = "notice-" + request.Key, CustomerId = request.CustomerId, Version = 1, ChangedAt = at, Resource = "automation",
-                ActionKind = ActionKind.Email, OccurredAt = at, Automated = true, DunningLevel = LedgerLevel(notice.Step.Template), InvoiceIds = [.. lines.Select(l => l.InvoiceId)],
-            }, "dunning:" + request.Key)], cancellationToken).ConfigureAwait(false);
+            // The action goes into the ledger (and so the event log and the cost KPIs), once: its id is the notice's.
+            await actionLog.RecordAsync(new ActionLog.Entry(
+                request.CustomerId, "notice-" + request.Key, ActionKind.Email, true, "automation", [.. notice.Lines.Select(l => l.InvoiceId)], null,
+                LedgerLevel(notice.Step.Template)), cancellationToken).ConfigureAwait(false);
         }
 
         return new NoticeResult(outcome.Sent, outcome.Outcome);
     }
 
+    /// <summary>The notice in words for a person or a CRM record: what is overdue, since when, and who approved the step.</summary>
+    private static string Summary(ArAccount account, DunningNotice notice, string? approvedBy)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        var lines = string.Join("; ", notice.Lines.Select(l => $"{l.InvoiceId} due {l.DueDate:yyyy-MM-dd}, {l.Open.ToString("N2", invariant)} {l.Currency} open, {l.DaysOverdue} days overdue"));
+        return $"{account.Name} ({account.CustomerId}), step {notice.Step.Id} (level {notice.Level}): {lines}. Total {notice.Total.ToString("N2", invariant)} in the reporting currency."
+            + (approvedBy is null ? "" : $" Approved by {approvedBy}.");
+    }
+
     /// <inheritdoc />
-    public Task RequestApprovalAsync(ApprovalRequest request, CancellationToken cancellationToken)
+    public async Task RequestApprovalAsync(ApprovalRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var (account, today) = await AccountAsync(request.CustomerId, cancellationToken).ConfigureAwait(false);
+        // A visible task in the approver's list; an escalation to the next approver adds an urgent one for them.
+        await tasks.AddAsync(new WorkTask(
+            request.CustomerId, $"{request.Key}/approval/{request.Round}", "approval", request.Approver, $"Approve {request.Notice.Step.Id} for {account?.Name ?? request.CustomerId}",
+            account is null ? $"Step {request.Notice.Step.Id}" : Summary(account, request.Notice, null), today.AddDays((int)Math.Ceiling(options.Value.ApprovalDays)),
+            request.Round > 1, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         LogApproval(logger, request.Approver, request.Key, request.Notice.Step.Id, request.Round);
-        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -137,9 +179,8 @@ public sealed partial class DunningService(
 
     private async Task<(ArAccount? Account, DateOnly Today)> AccountAsync(string customerId, CancellationToken ct)
     {
-        var today = insights.Today();
-        var book = await (await insights.CurrentAsync(ct).ConfigureAwait(false)).BookAsOfAsync(today).ConfigureAwait(false);
-        return (book.Accounts.FirstOrDefault(a => a.CustomerId == customerId), today);
+        var today = accounts.Today();
+        return (await accounts.AccountAsync(customerId, today, ct).ConfigureAwait(false), today);
     }
 
     /// <summary>

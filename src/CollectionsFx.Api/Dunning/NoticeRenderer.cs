@@ -53,7 +53,7 @@ public sealed partial class NoticeRenderer
     public IEnumerable<(string Template, string Language)> Available => templates.Keys;
 
     /// <summary>Renders <paramref name="notice"/> with its step's template in <paramref name="language"/> (or English).</summary>
-    public RenderedNotice Render(DunningNotice notice, NoticeParties parties, string? language)
+    public RenderedNotice Render(DunningNotice notice, NoticeParties parties, string? language, IReadOnlyDictionary<string, object?>? extra = null)
     {
         ArgumentNullException.ThrowIfNull(notice);
         ArgumentNullException.ThrowIfNull(parties);
@@ -79,6 +79,11 @@ public sealed partial class NoticeRenderer
                 ["days_overdue"] = l.DaysOverdue,
             }).ToList(),
         };
+        foreach (var (name, value) in extra ?? new Dictionary<string, object?>())
+        {
+            model[name] = value;
+        }
+
         var context = new TemplateContext(model, options);
         var subject = template.Subject.Render(context, NullEncoder.Default);
         var html = template.Body.Render(context, HtmlEncoder.Default);
