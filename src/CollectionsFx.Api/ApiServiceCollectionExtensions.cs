@@ -43,6 +43,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<Workflows.Promises.IPromiseActions, Promises.PromiseService>();
         services.AddSingleton<Dunning.DunningScheduler>();
         services.AddSingleton<Dunning.LedgerChanges>();
+        services.AddSingleton<Collections.CustomerActionsHandler>();
         return services;
     }
 

@@ -69,6 +69,27 @@ public static class Routes
     /// <summary>Approves or rejects the step waiting for approval (POST).</summary>
     public const string DunningApproval = "dunning/{customerId}/approval";
 
+    /// <summary>Stops a customer's dunning cycle for good (POST); a later start begins a new one.</summary>
+    public const string DunningStop = "dunning/{customerId}/stop";
+
+    /// <summary>Records a customer's promise to pay and starts its follow-up (POST).</summary>
+    public const string CustomerPromises = "customers/{customerId}/promises";
+
+    /// <summary>Withdraws an open promise (POST); any other state is a 409.</summary>
+    public const string PromiseWithdraw = "customers/{customerId}/promises/{promiseId}/withdraw";
+
+    /// <summary>A promise follow-up: status and outcome (GET).</summary>
+    public const string PromiseFollowUp = "promises/{promiseId}";
+
+    /// <summary>Opens a dispute on one invoice (POST).</summary>
+    public const string CustomerDisputes = "customers/{customerId}/disputes";
+
+    /// <summary>Resolves an open dispute (POST); a resolved one is a 409.</summary>
+    public const string DisputeResolve = "customers/{customerId}/disputes/{disputeId}/resolve";
+
+    /// <summary>Open tasks (calls, approvals, sales support, broken promises) of an assignee or a customer (GET).</summary>
+    public const string Tasks = "tasks";
+
     /// <summary>Process variants (GET).</summary>
     public const string MiningVariants = "mining/variants";
 

@@ -43,7 +43,7 @@ public sealed partial class RescoreWorker(RescoreQueue queue, LedgerChanges chan
                     await queue.DeleteAsync(m, stoppingToken).ConfigureAwait(false);
                 }
 
-                LogHandled(logger, customers.Count, woken);
+                LogHandled(logger, customers.Count, woken.CyclesWoken, woken.FollowUpsStarted, woken.FollowUpsWoken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -54,8 +54,8 @@ public sealed partial class RescoreWorker(RescoreQueue queue, LedgerChanges chan
         }
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Rescored {Customers} changed customers and woke {Cycles} dunning cycles")]
-    private static partial void LogHandled(ILogger logger, int customers, int cycles);
+    [LoggerMessage(1, LogLevel.Information, "Rescored {Customers} changed customers, woke {Cycles} dunning cycles, started {Started} and woke {Woken} promise follow-ups")]
+    private static partial void LogHandled(ILogger logger, int customers, int cycles, int started, int woken);
 
     [LoggerMessage(2, LogLevel.Warning, "Rescoring failed; the messages will be retried")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -1,4 +1,5 @@
 using CollectionsFx.Api;
+using CollectionsFx.Api.Collections;
 using CollectionsFx.Api.Dunning;
 using CollectionsFx.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -9,7 +10,7 @@ using Microsoft.DurableTask.Client;
 namespace CollectionsFx.Functions.Dunning;
 
 /// <summary>Dunning for finance ops over HTTP (each trigger binds the route and calls the shared handler) and the daily timer.</summary>
-public sealed class DunningHttpFunctions(DunningScheduler scheduler)
+public sealed class DunningHttpFunctions(DunningScheduler scheduler, CustomerActionsHandler customers, Storage.Tasks.TaskStore tasks)
 {
     [Function("EnsureDunningCycles")]
     public Task Daily([TimerTrigger(Api.Jobs.Schedules.Dunning)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
@@ -29,5 +30,33 @@ public sealed class DunningHttpFunctions(DunningScheduler scheduler)
 
     [Function("ApproveDunningStep")]
     public Task<IActionResult> Approve([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.DunningApproval)] HttpRequest req, string customerId, [DurableClient] DurableTaskClient client) =>
-        DunningHandler.ApproveAsync(req, customerId, client, req.HttpContext.RequestAborted).ToActionResult();
+        DunningHandler.ApproveAsync(req, customerId, client, tasks, req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function("StopDunningCycle")]
+    public Task<IActionResult> Stop([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.DunningStop)] HttpRequest req, string customerId, [DurableClient] DurableTaskClient client) =>
+        DunningHandler.StopAsync(req, customerId, client, req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function("RecordPromise")]
+    public Task<IActionResult> RecordPromise([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.CustomerPromises)] HttpRequest req, string customerId, [DurableClient] DurableTaskClient client) =>
+        customers.RecordPromiseAsync(req, customerId, client, req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function("WithdrawPromise")]
+    public Task<IActionResult> WithdrawPromise([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.PromiseWithdraw)] HttpRequest req, string customerId, string promiseId, [DurableClient] DurableTaskClient client) =>
+        customers.WithdrawPromiseAsync(customerId, promiseId, client, req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function("GetPromiseFollowUp")]
+    public Task<IActionResult> GetPromise([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.PromiseFollowUp)] HttpRequest req, string promiseId, [DurableClient] DurableTaskClient client) =>
+        DunningHandler.GetPromiseAsync(promiseId, client, req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function("OpenDispute")]
+    public Task<IActionResult> OpenDispute([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.CustomerDisputes)] HttpRequest req, string customerId) =>
+        customers.OpenDisputeAsync(req, customerId, req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function("ResolveDispute")]
+    public Task<IActionResult> ResolveDispute([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.DisputeResolve)] HttpRequest req, string customerId, string disputeId) =>
+        customers.ResolveDisputeAsync(req, customerId, disputeId, req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function("ListTasks")]
+    public Task<IActionResult> Tasks([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Tasks)] HttpRequest req) =>
+        customers.TasksAsync(req, req.HttpContext.RequestAborted).ToActionResult();
 }

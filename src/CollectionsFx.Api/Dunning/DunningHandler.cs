@@ -1,6 +1,8 @@
 using System.Text.Json;
 using CollectionsFx.Api.Http;
+using CollectionsFx.Storage.Tasks;
 using CollectionsFx.Workflows.Dunning;
+using CollectionsFx.Workflows.Promises;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 
@@ -72,10 +74,19 @@ public static class DunningHandler
         return Results.Json(new { instanceId = id, signal = kind, until }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 
-    /// <summary>Handles <c>POST /api/dunning/{customerId}/approval</c>, body <c>{"approved":true,"by":"…","note":"…"}</c>.</summary>
-    public static async Task<IResult> ApproveAsync(HttpRequest request, string customerId, DurableTaskClient client, CancellationToken cancellationToken)
+    /// <summary>
+    /// Handles <c>POST /api/dunning/{customerId}/approval</c>, body <c>{"approved":true,"by":"…","note":"…"}</c>: managers only
+    /// (a signed-in user without the role gets 403); the approval tasks of the customer are closed.
+    /// </summary>
+    public static async Task<IResult> ApproveAsync(HttpRequest request, string customerId, DurableTaskClient client, TaskStore tasks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(tasks);
+        if (Caller.Require(request, Caller.Manager) is { } forbidden)
+        {
+            return forbidden;
+        }
+
         var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
@@ -101,7 +112,42 @@ public static class DunningHandler
 
         var note = body.TryGetValue("note", out var n) ? JsonBody.Text(n) : null;
         await client.RaiseEventAsync(id, DunningCycle.ApprovalEvent, new ApprovalDecision(a.GetBoolean(), by, note), cancellationToken).ConfigureAwait(false);
+        foreach (var task in (await tasks.OpenAsync(customerId: customerId, cancellationToken: cancellationToken).ConfigureAwait(false)).Where(t => t.Kind == "approval"))
+        {
+            await tasks.CloseAsync(customerId, task.Key, by, cancellationToken).ConfigureAwait(false);
+        }
+
         return Results.Json(new { instanceId = id, approved = a.GetBoolean(), by }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>Handles <c>POST /api/dunning/{customerId}/stop</c>: ends the running cycle (200), 404 when none runs.</summary>
+    public static async Task<IResult> StopAsync(HttpRequest request, string customerId, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var id = DunningCycle.InstanceId(customerId);
+        if (!await RunningAsync(client, id, cancellationToken).ConfigureAwait(false))
+        {
+            return NoCycle(customerId);
+        }
+
+        var by = Principal(request) ?? "function key";
+        await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Output = new DunningOutcome(customerId, 0, $"stopped by {by}") }, cancellationToken).ConfigureAwait(false);
+        return Results.Json(new { instanceId = id, stopped = true, by }, ApiJson.Options);
+    }
+
+    /// <summary>Handles <c>GET /api/promises/{promiseId}</c>: the follow-up's status, the promise it follows and its outcome.</summary>
+    public static async Task<IResult> GetPromiseAsync(string promiseId, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var instance = await client.GetInstanceAsync(PromiseFollowUp.InstanceId(promiseId), getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        return instance is null
+            ? Problems.Field(StatusCodes.Status404NotFound, "No promise follow-up", "promiseId", $"no follow-up for promise '{promiseId}'")
+            : Results.Json(new
+            {
+                instanceId = instance.InstanceId, runtimeStatus = instance.RuntimeStatus.ToString(), createdAt = instance.CreatedAt, lastUpdatedAt = instance.LastUpdatedAt,
+                promise = instance.ReadInputAs<PromiseFollowUpInput>(),
+                outcome = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<PromiseOutcome>() : null,
+            }, ApiJson.Options);
     }
 
     /// <summary>The signed-in user (App Service authentication), if any.</summary>

@@ -1,25 +1,32 @@
 using CollectionsFx.Api.Scoring;
+using CollectionsFx.Domain.Ledger;
+using CollectionsFx.Storage.Ledger;
 using CollectionsFx.Workflows.Dunning;
+using CollectionsFx.Workflows.Promises;
 using Microsoft.DurableTask.Client;
 
 namespace CollectionsFx.Api.Dunning;
 
+/// <summary>What woke or started after one batch of ledger changes.</summary>
+public sealed record LedgerChangeResult(int CyclesWoken, int FollowUpsStarted, int FollowUpsWoken);
+
 /// <summary>
-/// What follows a change in customers' ledgers (the rescore queue's message): their open invoices are scored again, then their
-/// running dunning cycles are woken with a <c>changed</c> signal, so a payment, dispute, promise or credit note changes the
-/// cycle's course at once (scoring first: the cycle's next view reads the new risk band).
+/// What follows a change in customers' ledgers (the rescore queue's message): their open invoices are scored again, their
+/// running dunning cycles are woken with a <c>changed</c> signal (so a payment, dispute, promise or credit note changes the
+/// cycle's course at once; scoring first, since the cycle's next view reads the new risk band), and each open promise gets
+/// its follow-up: started once when new, woken when running (a payment or a withdrawal).
 /// </summary>
-public sealed class LedgerChanges(OnDemandScoring scoring, Insights.InsightsService insights)
+public sealed class LedgerChanges(OnDemandScoring scoring, Insights.InsightsService insights, ILedgerStore ledger)
 {
-    /// <summary>Handles one batch of changed customers; returns how many cycles were woken.</summary>
-    public async Task<int> HandleAsync(IReadOnlyCollection<string> customers, DurableTaskClient client, CancellationToken cancellationToken)
+    /// <summary>Handles one batch of changed customers.</summary>
+    public async Task<LedgerChangeResult> HandleAsync(IReadOnlyCollection<string> customers, DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(customers);
         ArgumentNullException.ThrowIfNull(client);
         // The message was sent after its commit: one refresh and the snapshot both the scoring and the woken cycles read holds it.
         await insights.RefreshAsync(cancellationToken).ConfigureAwait(false);
         await scoring.ScoreAsync(customers, cancellationToken).ConfigureAwait(false);
-        var woken = 0;
+        var (woken, started, followed) = (0, 0, 0);
         foreach (var customer in customers)
         {
             var id = DunningCycle.InstanceId(customer);
@@ -28,8 +35,23 @@ public sealed class LedgerChanges(OnDemandScoring scoring, Insights.InsightsServ
                 await client.RaiseEventAsync(id, DunningCycle.SignalEvent, new DunningSignal("changed"), cancellationToken).ConfigureAwait(false);
                 woken++;
             }
+
+            var promises = (await ledger.LoadAsync(customer, cancellationToken).ConfigureAwait(false)).Records.OfType<PromiseRecord>().Where(p => p.State == PromiseState.Open);
+            foreach (var promise in promises)
+            {
+                var followUp = PromiseFollowUp.InstanceId(promise.Id);
+                if (await DurableStarts.StartOnceAsync(client, nameof(PromiseFollowUp), followUp, new PromiseFollowUpInput(customer, promise.Id), cancellationToken).ConfigureAwait(false))
+                {
+                    started++;
+                }
+                else if (await client.GetInstanceAsync(followUp, cancellationToken).ConfigureAwait(false) is { IsRunning: true })
+                {
+                    await client.RaiseEventAsync(followUp, PromiseFollowUp.ChangedEvent, "changed", cancellationToken).ConfigureAwait(false);
+                    followed++;
+                }
+            }
         }
 
-        return woken;
+        return new LedgerChangeResult(woken, started, followed);
     }
 }
