@@ -26,6 +26,9 @@ public sealed class AccountReader(InsightsService insights, PlaybookSet playbook
     /// <summary>Today by <see cref="Clock"/>.</summary>
     public DateOnly Today() => options.Value.DayLength is null ? insights.Today() : Clock.DateOf(time.GetUtcNow().UtcDateTime);
 
+    /// <summary>Reloads the snapshot now (after a commit the reader must see, such as a promise recorded a moment ago).</summary>
+    public Task RefreshAsync(CancellationToken cancellationToken) => insights.RefreshAsync(cancellationToken);
+
     /// <summary>The customer's account in the book as known at the end of <paramref name="today"/>; null when unknown.</summary>
     public async Task<ArAccount?> AccountAsync(string customerId, DateOnly today, CancellationToken cancellationToken)
     {

@@ -26,11 +26,23 @@ public sealed class PromiseService(
     {
         ArgumentNullException.ThrowIfNull(input);
         var today = accounts.Today();
-        var account = await accounts.AccountAsync(input.CustomerId, today, cancellationToken).ConfigureAwait(false);
         var record = (await ledger.LoadAsync(input.CustomerId, cancellationToken).ConfigureAwait(false)).Find(new EntityKey(EntityKind.Promise, input.PromiseId)) as PromiseRecord;
-        if (account is null || record is null || account.Promises.FirstOrDefault(p => p.Id == input.PromiseId) is not { } promise)
+        if (record is null)
         {
             return null;
+        }
+
+        var account = await accounts.AccountAsync(input.CustomerId, today, cancellationToken).ConfigureAwait(false);
+        if (account?.Promises.Any(p => p.Id == input.PromiseId) != true)
+        {
+            // Recorded a moment ago: the snapshot has not caught up yet.
+            await accounts.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            account = await accounts.AccountAsync(input.CustomerId, today, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (account?.Promises.FirstOrDefault(p => p.Id == input.PromiseId) is not { } promise)
+        {
+            throw new InvalidOperationException($"Promise {input.PromiseId} is in the ledger but not yet in the insights snapshot; the activity is retried.");
         }
 
         var byId = account.Invoices.ToDictionary(i => i.Id, StringComparer.Ordinal);

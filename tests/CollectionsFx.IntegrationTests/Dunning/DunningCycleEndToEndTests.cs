@@ -37,7 +37,7 @@ public sealed class DunningCycleEndToEndTests(StackFixture stack)
                 Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, batch, IngestionService.BatchMediaType)).StatusCode);
                 await app.Services.GetRequiredService<Api.Insights.InsightsService>().RefreshAsync(CancellationToken.None);
                 var durable = app.Services.GetRequiredService<DurableTaskClient>();
-                await WaitForDurableAsync(client);
+                await DurableReady.WaitAsync(client);
 
                 // Over HTTP, as finance ops start it: the first start is accepted, the second returns the running cycle.
                 var start = await client.PostAsync($"/api/dunning/{customer}/start", null);
@@ -131,7 +131,7 @@ public sealed class DunningCycleEndToEndTests(StackFixture stack)
                 Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, batch, IngestionService.BatchMediaType)).StatusCode);
                 await app.Services.GetRequiredService<Api.Insights.InsightsService>().RefreshAsync(CancellationToken.None);
                 var durable = app.Services.GetRequiredService<DurableTaskClient>();
-                await WaitForDurableAsync(client);
+                await DurableReady.WaitAsync(client);
                 var scheduler = app.Services.GetRequiredService<DunningScheduler>();
 
                 var first = await scheduler.EnsureCyclesAsync(durable, CancellationToken.None);
@@ -151,30 +151,6 @@ public sealed class DunningCycleEndToEndTests(StackFixture stack)
                 var done = await durable.WaitForInstanceCompletionAsync(DunningCycle.InstanceId(overdue), wait.Token);
                 Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
             }
-        }
-    }
-
-    /// <summary>
-    /// Waits until the host's Durable backend runs orchestrations (a health check completes). Besides readiness it matters at
-    /// the end: the in-process sidecar's stop throws (and takes the test process down) when a host stops before its
-    /// orchestration service finished starting.
-    /// </summary>
-    private static async Task WaitForDurableAsync(HttpClient client)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        HttpResponseMessage started;
-        while ((started = await client.PostAsJsonAsync("/api/diagnostics/durable", new { token = "ready", delayMilliseconds = 10 })).StatusCode != HttpStatusCode.Accepted)
-        {
-            // The sidecar's port answers a moment after the host started.
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"no health check could start within 30 s: {started.StatusCode}");
-            await Task.Delay(100);
-        }
-
-        var id = (await started.JsonAsync()).GetProperty("instanceId").GetString()!;
-        while ((await (await client.GetAsync($"/api/diagnostics/durable/{id}")).JsonAsync()).GetProperty("runtimeStatus").GetString() != "Completed")
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the Durable backend did not run a health check within 30 s");
-            await Task.Delay(100);
         }
     }
 }
