@@ -44,6 +44,9 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<Dunning.DunningScheduler>();
         services.AddSingleton<Dunning.LedgerChanges>();
         services.AddSingleton<Collections.CustomerActionsHandler>();
+        services.AddOptions<Collections.AutomationOptions>().BindConfiguration(Collections.AutomationOptions.Section);
+        services.AddSingleton<Collections.WorklistService>();
+        services.AddSingleton<Collections.WorklistHandler>();
         return services;
     }
 

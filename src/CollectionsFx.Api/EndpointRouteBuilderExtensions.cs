@@ -42,6 +42,8 @@ public static class EndpointRouteBuilderExtensions
         api.MapGet(Routes.PromiseFollowUp, (string promiseId, DurableTaskClient client, CancellationToken ct) => Dunning.DunningHandler.GetPromiseAsync(promiseId, client, ct)).WithName("GetPromiseFollowUp");
         api.MapPost(Routes.CustomerDisputes, (HttpRequest req, string customerId, Collections.CustomerActionsHandler h, CancellationToken ct) => h.OpenDisputeAsync(req, customerId, ct)).WithName("OpenDispute");
         api.MapPost(Routes.DisputeResolve, (HttpRequest req, string customerId, string disputeId, Collections.CustomerActionsHandler h, CancellationToken ct) => h.ResolveDisputeAsync(req, customerId, disputeId, ct)).WithName("ResolveDispute");
+        api.MapGet(Routes.Worklist, (HttpRequest req, Collections.WorklistHandler h, CancellationToken ct) => h.ListAsync(req, ct)).WithName("GetWorklist");
+        api.MapPost(Routes.WorklistExecute, (HttpRequest req, string customerId, Collections.WorklistHandler h, CancellationToken ct) => h.ExecuteAsync(req, customerId, ct)).WithName("ExecuteNextBestAction");
         api.MapGet(Routes.Tasks, (HttpRequest req, Collections.CustomerActionsHandler h, CancellationToken ct) => h.TasksAsync(req, ct)).WithName("ListTasks");
         api.MapGet(Routes.Forecast, (HttpRequest req, ForecastHandler h, CancellationToken ct) => h.ForecastAsync(req, ct)).WithName("GetCashForecast");
         api.MapGet(Routes.ForecastBacktest, (HttpRequest req, ForecastHandler h, CancellationToken ct) => h.BacktestAsync(req, ct)).WithName("GetForecastBacktest");

@@ -90,6 +90,12 @@ public static class Routes
     /// <summary>Open tasks (calls, approvals, sales support, broken promises) of an assignee or a customer (GET).</summary>
     public const string Tasks = "tasks";
 
+    /// <summary>Customers by value at stake with their next-best action (GET).</summary>
+    public const string Worklist = "worklist";
+
+    /// <summary>Executes a customer's next-best action, or the one named (POST).</summary>
+    public const string WorklistExecute = "worklist/{customerId}/execute";
+
     /// <summary>Process variants (GET).</summary>
     public const string MiningVariants = "mining/variants";
 

@@ -28,7 +28,7 @@ public sealed class PromiseFollowUpTests
         {
             var paid = Payments.Where(p => Made.AddDays(p.Key) <= today).Sum(p => p.Value);
             var deadline = Made.AddDays(12);
-            return new PromiseView("C1", "P1", Recorded, Made.AddDays(10), deadline, 1000m, paid, "EUR", ["I1", "I2"], Clock, 2);
+            return new PromiseView("C1", "P1", Recorded, Made, Made.AddDays(10), deadline, 1000m, paid, "EUR", ["I1", "I2"], Clock, 2);
         }
     }
 
@@ -121,15 +121,25 @@ public sealed class PromiseFollowUpTests
     }
 
     [Fact]
-    public async Task A_promise_started_on_its_reminder_day_gets_no_reminder_and_crm_writes_use_their_retry_policy()
+    public async Task A_promise_learnt_on_its_reminder_day_is_not_confirmed_nor_reminded_and_crm_writes_use_their_retry_policy()
     {
-        // Started on day 8, the reminder day (promised date - 2): only the confirmation goes out before the verdict.
+        // Started on day 8 (the reminder day, promised date - 2) for a promise made on day 0: nothing to mail before the verdict.
         var (context, log) = Arrange(new Promise(), startDay: 8);
 
         await new PromiseFollowUp().RunAsync(context, new PromiseFollowUpInput("C1", "P1"));
 
-        Assert.Equal("8:promise-confirmation|13:verdict Broken|13:case promise-P1/broken", string.Join("|", log));
+        Assert.Equal("13:verdict Broken|13:case promise-P1/broken", string.Join("|", log));
         Assert.Same(ActionRetries.Crm, context.Calls.Single(c => c.Name == nameof(CreateCrmEscalation)).Options);
-        Assert.Same(DunningCycle.SendRetry, context.Calls.First(c => c.Name == nameof(SendPromiseMail)).Options);
+    }
+
+    [Fact]
+    public async Task Mails_use_the_send_retry_policy_and_a_promise_made_yesterday_is_still_confirmed()
+    {
+        var (context, log) = Arrange(new Promise(), startDay: 1);
+
+        await new PromiseFollowUp().RunAsync(context, new PromiseFollowUpInput("C1", "P1"));
+
+        Assert.StartsWith("1:promise-confirmation|8:promise-reminder|", string.Join("|", log), StringComparison.Ordinal);
+        Assert.All(context.Calls.Where(c => c.Name == nameof(SendPromiseMail)), c => Assert.Same(DunningCycle.SendRetry, c.Options));
     }
 }

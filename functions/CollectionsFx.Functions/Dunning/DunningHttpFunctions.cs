@@ -10,7 +10,7 @@ using Microsoft.DurableTask.Client;
 namespace CollectionsFx.Functions.Dunning;
 
 /// <summary>Dunning for finance ops over HTTP (each trigger binds the route and calls the shared handler) and the daily timer.</summary>
-public sealed class DunningHttpFunctions(DunningScheduler scheduler, CustomerActionsHandler customers, Storage.Tasks.TaskStore tasks)
+public sealed class DunningHttpFunctions(DunningScheduler scheduler, CustomerActionsHandler customers, WorklistHandler worklist, Storage.Tasks.TaskStore tasks)
 {
     [Function("EnsureDunningCycles")]
     public Task Daily([TimerTrigger(Api.Jobs.Schedules.Dunning)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
@@ -55,6 +55,14 @@ public sealed class DunningHttpFunctions(DunningScheduler scheduler, CustomerAct
     [Function("ResolveDispute")]
     public Task<IActionResult> ResolveDispute([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.DisputeResolve)] HttpRequest req, string customerId, string disputeId) =>
         customers.ResolveDisputeAsync(req, customerId, disputeId, req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function("GetWorklist")]
+    public Task<IActionResult> Worklist([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Worklist)] HttpRequest req) =>
+        worklist.ListAsync(req, req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function("ExecuteNextBestAction")]
+    public Task<IActionResult> Execute([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.WorklistExecute)] HttpRequest req, string customerId) =>
+        worklist.ExecuteAsync(req, customerId, req.HttpContext.RequestAborted).ToActionResult();
 
     [Function("ListTasks")]
     public Task<IActionResult> Tasks([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Tasks)] HttpRequest req) =>

@@ -48,7 +48,7 @@ public sealed class PromiseService(
         var byId = account.Invoices.ToDictionary(i => i.Id, StringComparer.Ordinal);
         // The state recorded in the ledger: Open until this follow-up records its verdict (or the CRM sends one, or a withdrawal).
         return new PromiseView(
-            input.CustomerId, input.PromiseId, record.State, promise.PromisedDate, promise.Deadline, record.Amount, PromiseEvaluator.PaidToward(promise, byId.GetValueOrDefault),
+            input.CustomerId, input.PromiseId, record.State, promise.MadeOn, promise.PromisedDate, promise.Deadline, record.Amount, PromiseEvaluator.PaidToward(promise, byId.GetValueOrDefault),
             record.Currency, promise.InvoiceIds, accounts.Clock, options.Value.PromiseReminderDays);
     }
 

@@ -61,8 +61,11 @@ public sealed record CustomerSituation(
     }
 }
 
-/// <summary>An estimated rise in likelihood to pay from an action for a risk band, from history or the configured prior.</summary>
+/// <summary>An estimated rise in likelihood to pay from an action for a risk band, from evidence or the configured prior.</summary>
 public sealed record Uplift(CollectionAction Action, string RiskBand, double Value, int Observations, double Prior);
+
+/// <summary>A measured effect of an action for a band: the difference in the share paid within the horizon, over <see cref="Observations"/> customers.</summary>
+public sealed record Evidence(CollectionAction Action, string RiskBand, double Effect, int Observations);
 
 /// <summary>A proposed action: its expected value (amount concerned × uplift − cost), whether it runs touchless, and why, in words.</summary>
 public sealed record Proposal(CollectionAction Action, decimal ExpectedValue, decimal Amount, double Uplift, decimal Cost, bool Touchless, string Reason);
@@ -75,9 +78,10 @@ public sealed record AutomationPolicy(IReadOnlySet<CollectionAction> Touchless)
 }
 
 /// <summary>
-/// Expected rises in likelihood to pay per action and band: the configured prior, moved toward what history shows (the share
-/// of invoices paid within <see cref="HorizonDays"/> days after an action of that kind, minus the same share for overdue
-/// invoices nobody acted on) as observations accumulate (shrinkage with strength <see cref="PriorStrength"/>).
+/// Expected rises in likelihood to pay per action and band: the configured prior, moved toward measured effects as evidence
+/// accumulates (shrinkage with strength <see cref="PriorStrength"/>). Evidence must be causal (an experiment's arms, issue 8):
+/// the association history shows (<see cref="Observe"/>) is reported but not used, because actions go to the invoices that
+/// were not going to pay (ADR 010).
 /// </summary>
 public sealed class UpliftModel
 {
@@ -107,6 +111,20 @@ public sealed class UpliftModel
     /// <summary>The priors alone.</summary>
     public static UpliftModel PriorsOnly() => new([]);
 
+    /// <summary>The priors moved toward measured effects: (n × effect + strength × prior) / (n + strength).</summary>
+    public static UpliftModel WithEvidence(IEnumerable<Evidence> evidence)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        var uplifts = new Dictionary<(CollectionAction, string), Uplift>();
+        foreach (var e in evidence.Where(e => e.Observations > 0))
+        {
+            var prior = PriorOf(e.Action, e.RiskBand);
+            uplifts[(e.Action, e.RiskBand)] = new Uplift(e.Action, e.RiskBand, ((e.Observations * e.Effect) + (PriorStrength * prior)) / (e.Observations + PriorStrength), e.Observations, prior);
+        }
+
+        return new UpliftModel(uplifts);
+    }
+
     /// <summary>The uplift of an action for a band (unknown bands count as medium).</summary>
     public Uplift For(CollectionAction action, string band)
     {
@@ -121,19 +139,25 @@ public sealed class UpliftModel
         var (_, medium, _) => medium,
     };
 
+
+    /// <summary>Days-overdue strata: an action is compared with untouched invoices as far overdue as its own.</summary>
+    private static int Stratum(int daysOverdue) => daysOverdue switch { <= 14 => 0, <= 30 => 1, <= 60 => 2, _ => 3 };
+
     /// <summary>
-    /// Learns from the book as known on <paramref name="asOf"/>: each logged action (e-mail, call, CRM escalation, sales support,
-    /// credit hold) on invoices overdue at the time, against a baseline of overdue invoices sampled weekly with no action in the
-    /// 14 days before; both over the last year, by the customer's band (<paramref name="bandOf"/>).
+    /// The association in the book as known on <paramref name="asOf"/> (reported, not used for valuation: ADR 010): each logged action (e-mail, call, CRM escalation, sales support,
+    /// credit hold) on invoices overdue at the time is an observation (paid within <see cref="HorizonDays"/> days or not),
+    /// compared with untouched overdue invoices of the same band and as far overdue (sampled weekly, no action within 14 days
+    /// either side); both over the last year, by the customer's band (<paramref name="bandOf"/>). Stratifying by days overdue
+    /// keeps the comparison fair: actions go to older debts, which pay less whatever is done.
     /// </summary>
-    public static UpliftModel Learn(ArBook book, DateOnly asOf, Func<string, string> bandOf)
+    public static IReadOnlyList<Evidence> Observe(ArBook book, DateOnly asOf, Func<string, string> bandOf)
     {
         ArgumentNullException.ThrowIfNull(book);
         ArgumentNullException.ThrowIfNull(bandOf);
         var from = asOf.AddDays(-365);
         var last = asOf.AddDays(-HorizonDays);
-        var acted = new Dictionary<(CollectionAction, string), (int Paid, int All)>();
-        var baseline = new Dictionary<string, (int Paid, int All)>(StringComparer.Ordinal);
+        var observations = new List<(CollectionAction Action, string Band, int Stratum, bool Paid)>();
+        var baseline = new Dictionary<(string Band, int Stratum), (int Paid, int All)>();
         foreach (var account in book.Accounts)
         {
             var band = bandOf(account.CustomerId);
@@ -147,8 +171,7 @@ public sealed class UpliftModel
                     (touched.TryGetValue(invoice.Id, out var dates) ? dates : touched[invoice.Id] = []).Add(action.Date);
                     if (kind is { } k && action.Date > invoice.DueDate && invoice.OpenOn(action.Date) > 0)
                     {
-                        var (paid, all) = acted.GetValueOrDefault((k, band));
-                        acted[(k, band)] = (paid + (invoice.OpenOn(action.Date.AddDays(HorizonDays)) <= 0 ? 1 : 0), all + 1);
+                        observations.Add((k, band, Stratum(action.Date.DayNumber - invoice.DueDate.DayNumber), invoice.OpenOn(action.Date.AddDays(HorizonDays)) <= 0));
                     }
                 }
             }
@@ -168,27 +191,28 @@ public sealed class UpliftModel
                         continue;
                     }
 
-                    var (paid, all) = baseline.GetValueOrDefault(band);
-                    baseline[band] = (paid + (invoice.OpenOn(day.AddDays(HorizonDays)) <= 0 ? 1 : 0), all + 1);
+                    var key = (band, Stratum(day.DayNumber - invoice.DueDate.DayNumber));
+                    var (paid, all) = baseline.GetValueOrDefault(key);
+                    baseline[key] = (paid + (invoice.OpenOn(day.AddDays(HorizonDays)) <= 0 ? 1 : 0), all + 1);
                 }
             }
         }
 
-        var uplifts = new Dictionary<(CollectionAction, string), Uplift>();
-        foreach (var ((action, band), (paid, all)) in acted)
+        var observed = new List<Evidence>();
+        foreach (var group in observations.GroupBy(o => (o.Action, o.Band)).OrderBy(g => g.Key.Action).ThenBy(g => g.Key.Band, StringComparer.Ordinal))
         {
-            var (basePaid, baseAll) = baseline.GetValueOrDefault(band);
-            if (baseAll == 0)
+            // Each observation against the pay rate of untouched invoices in its stratum; strata without a baseline are left out.
+            var differences = group.Where(o => baseline.GetValueOrDefault((o.Band, o.Stratum)).All > 0)
+                .Select(o => (o.Paid ? 1.0 : 0.0) - ((double)baseline[(o.Band, o.Stratum)].Paid / baseline[(o.Band, o.Stratum)].All)).ToList();
+            if (differences.Count == 0)
             {
                 continue;
             }
 
-            var observed = ((double)paid / all) - ((double)basePaid / baseAll);
-            var prior = PriorOf(action, band);
-            uplifts[(action, band)] = new Uplift(action, band, ((all * observed) + (PriorStrength * prior)) / (all + PriorStrength), all, prior);
+            observed.Add(new Evidence(group.Key.Action, group.Key.Band, differences.Average(), differences.Count));
         }
 
-        return new UpliftModel(uplifts);
+        return observed;
     }
 
     private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
@@ -245,7 +269,7 @@ public static class NextBestAction
             var value = Math.Round((amount * (decimal)rise) - cost, 2);
             if (value > 0)
             {
-                var source = u.Observations > 0 ? $"{u.Observations} past actions for {u.RiskBand}-risk customers" : "the configured prior";
+                var source = u.Observations > 0 ? $"measured on {u.Observations} {u.RiskBand}-risk customers" : "the configured prior";
                 proposals.Add(new Proposal(action, value, amount, rise, cost, touchless,
                     $"{why}: {Money(amount)} × {Percent(rise)} expected rise in likelihood to pay ({source}) − {Money(cost)} cost = {Money(value)}."));
             }

@@ -92,7 +92,7 @@ public sealed class NextBestActionTests
     }
 
     [Fact]
-    public void History_moves_the_uplift_from_the_prior_toward_what_actions_achieved()
+    public void History_shows_the_association_and_evidence_moves_the_uplift_from_the_prior()
     {
         var ar = new Ar().Customer("C1");
         for (var i = 0; i < 10; i++)
@@ -106,13 +106,14 @@ public sealed class NextBestActionTests
             }
         }
 
-        var model = UpliftModel.Learn(ar.Book(), Ar.D("2026-06-30"), _ => "medium");
+        var observed = UpliftModel.Observe(ar.Book(), Ar.D("2026-06-30"), _ => "medium");
 
-        var call = model.For(CollectionAction.Call, "medium");
-        Assert.Equal(5, call.Observations);
-        // Five calls all paid within 14 days, against a baseline that never paid: (5 × 1 + 20 × 0.12) / 25.
-        Assert.Equal(0.296, call.Value, 3);
-        Assert.Equal(0.05, model.For(CollectionAction.Email, "medium").Value); // no e-mails in history: the prior
+        // Five calls, all paid within 14 days, against untouched invoices as far overdue that never paid.
+        Assert.Equal(new Evidence(CollectionAction.Call, "medium", 1.0, 5), Assert.Single(observed));
+        var model = UpliftModel.WithEvidence(observed);
+        Assert.Equal(0.296, model.For(CollectionAction.Call, "medium").Value, 3); // (5 × 1 + 20 × 0.12) / 25
+        Assert.Equal(5, model.For(CollectionAction.Call, "medium").Observations);
+        Assert.Equal(0.05, model.For(CollectionAction.Email, "medium").Value); // no evidence on e-mails: the prior
         Assert.Equal(0.12, UpliftModel.PriorsOnly().For(CollectionAction.Call, "unscored").Value);
     }
 }

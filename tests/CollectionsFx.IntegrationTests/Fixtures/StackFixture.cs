@@ -93,10 +93,10 @@ public sealed class StackFixture : IAsyncLifetime
     /// count is not enough: one demo event may be several log events, so a count can be reached by a partial snapshot).
     /// The caller disposes it.
     /// </summary>
-    public async Task<(WebApplication App, HttpClient Client)> StartDemoHostAsync(Cli.Demo.DemoOptions options)
+    public async Task<(WebApplication App, HttpClient Client)> StartDemoHostAsync(Cli.Demo.DemoOptions options, IDictionary<string, string?>? settings = null)
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var (app, client) = await StartIsolatedHostAsync().ConfigureAwait(false);
+        var (app, client) = await StartIsolatedHostAsync(settings).ConfigureAwait(false);
         var seeder = new Cli.Demo.DemoSeeder(client, new Dictionary<string, string> { [Source] = Secret }, TimeProvider.System);
         await seeder.SeedRatesAsync(Cli.Demo.DemoCompany.RatesCsv(options, today)).ConfigureAwait(false);
         var events = Cli.Demo.DemoCompany.Generate(options, today);

@@ -17,7 +17,7 @@ public sealed record PromiseFollowUpInput(string CustomerId, string PromiseId);
 /// toward it since it was made, the clock of days, and how many days before the promised date to remind.
 /// </summary>
 public sealed record PromiseView(
-    string CustomerId, string PromiseId, PromiseState State, DateOnly PromisedDate, DateOnly Deadline, decimal Amount, decimal Paid, string Currency,
+    string CustomerId, string PromiseId, PromiseState State, DateOnly MadeOn, DateOnly PromisedDate, DateOnly Deadline, decimal Amount, decimal Paid, string Currency,
     IReadOnlyList<string> InvoiceIds, DunningClock Clock, int ReminderDaysBefore);
 
 /// <summary>A mail about a promise (<c>promise-confirmation</c> or <c>promise-reminder</c>), sent once per key.</summary>
@@ -45,7 +45,8 @@ public interface IPromiseActions
 }
 
 /// <summary>
-/// One promise to pay (DOMAIN.md §4), instance id <c>promise-{promiseId}</c>: confirms it to the customer, reminds a few days
+/// One promise to pay (DOMAIN.md §4), instance id <c>promise-{promiseId}</c>: confirms it to the customer (when made today or
+/// yesterday), reminds a few days
 /// before the promised date (unless it is already paid), and the day after the promised date + tolerance records Kept,
 /// Partially Kept or Broken. Dunning of the covered invoices pauses while the promise is open (the dunning view reads the
 /// ledger); a broken promise raises their promise level, so the dunning cycle resumes at the next level, and opens a CRM case;
@@ -73,7 +74,11 @@ public sealed class PromiseFollowUp : TaskOrchestrator<PromiseFollowUpInput, Pro
         }
 
         var key = context.InstanceId;
-        await context.CallActivityAsync<NoticeResult>(nameof(SendPromiseMail), new PromiseMailRequest(input.CustomerId, input.PromiseId, "promise-confirmation", key + "/confirmation"), DunningCycle.SendRetry);
+        // A promise learnt days after it was made (an import, a late CRM sync) was confirmed by whoever took it.
+        if (view.Clock.DateOf(context.CurrentUtcDateTime).DayNumber - view.MadeOn.DayNumber <= 1)
+        {
+            await context.CallActivityAsync<NoticeResult>(nameof(SendPromiseMail), new PromiseMailRequest(input.CustomerId, input.PromiseId, "promise-confirmation", key + "/confirmation"), DunningCycle.SendRetry);
+        }
 
         // The reminder: a few days before the promised date, unless paid by then or the date is too close.
         var remindOn = view.PromisedDate.AddDays(-view.ReminderDaysBefore);

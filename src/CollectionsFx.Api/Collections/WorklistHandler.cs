@@ -1,0 +1,103 @@
+using System.Text.Json;
+using CollectionsFx.Api.Http;
+using CollectionsFx.Domain.Actions;
+using Microsoft.AspNetCore.Http;
+
+namespace CollectionsFx.Api.Collections;
+
+/// <summary>The collectors' worklist over HTTP, and one-click execution of a next-best action.</summary>
+public sealed class WorklistHandler(WorklistService worklist)
+{
+    /// <summary>The role of a collector: signed in with it (and no broader role), one sees only one's own portfolio.</summary>
+    public const string CollectorRole = "collector";
+
+    private static readonly string[] BroaderRoles = [Caller.Manager, "finance-lead", "cfo"];
+
+    /// <summary>Handles <c>GET /api/worklist?collector=&amp;offset=&amp;limit=</c>.</summary>
+    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var collector = request.Query["collector"].ToString() is { Length: > 0 } c ? c : null;
+        if (OwnPortfolioOnly(request) is { } self)
+        {
+            if (collector is not null && !string.Equals(collector, self, StringComparison.OrdinalIgnoreCase))
+            {
+                return Problems.Field(StatusCodes.Status403Forbidden, "Forbidden", "collector", "a collector sees only their own worklist");
+            }
+
+            collector = self;
+        }
+
+        var offset = int.TryParse(request.Query["offset"], out var o) ? o : 0;
+        var limit = int.TryParse(request.Query["limit"], out var l) ? l : 100;
+        if (offset < 0)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid query", "offset", "must be 0 or more");
+        }
+
+        if (limit is < 1 or > 5000)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid query", "limit", "must be between 1 and 5000");
+        }
+
+        var built = await worklist.BuildAsync(cancellationToken).ConfigureAwait(false);
+        var all = built.Entries;
+        var mine = collector is null ? all : [.. all.Where(e => string.Equals(e.Customer.Collector, collector, StringComparison.OrdinalIgnoreCase))];
+        return Results.Json(new
+        {
+            collector, total = mine.Count, offset, limit,
+            totalValueAtStake = mine.Sum(e => e.Customer.ValueAtStake),
+            items = mine.Skip(offset).Take(limit),
+            observedAssociation = built.ObservedAssociation,
+        }, ApiJson.Options);
+    }
+
+    /// <summary>Handles <c>POST /api/worklist/{customerId}/execute</c>, body <c>{"action":"call"}</c> or empty for the best action.</summary>
+    public async Task<IResult> ExecuteAsync(HttpRequest request, string customerId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        CollectionAction? action = null;
+        if (request.ContentLength != 0 && request.ContentType is not null)
+        {
+            var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            if (body.TryGetValue("action", out var a))
+            {
+                if (a.ValueKind != JsonValueKind.String || !Enum.TryParse<CollectionAction>(a.GetString(), ignoreCase: true, out var parsed))
+                {
+                    return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid action", "action", $"must be one of {string.Join(", ", Enum.GetNames<CollectionAction>())}");
+                }
+
+                action = parsed;
+            }
+        }
+
+        var (entry, proposal, result) = await worklist.ExecuteAsync(customerId, action, cancellationToken).ConfigureAwait(false);
+        if (entry is null)
+        {
+            return Problems.Field(StatusCodes.Status404NotFound, "Not on the worklist", "customerId", $"customer '{customerId}' has nothing overdue or due soon");
+        }
+
+        if (OwnPortfolioOnly(request) is { } self && !string.Equals(entry.Customer.Collector, self, StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.Field(StatusCodes.Status403Forbidden, "Forbidden", "customerId", "a collector acts only on their own customers");
+        }
+
+        if (proposal is null || result is null)
+        {
+            return Problems.Field(StatusCodes.Status409Conflict, "Action not proposed", "action", $"{action} has no positive expected value for '{customerId}' now");
+        }
+
+        return Results.Json(new { customerId, action = proposal.Action, proposal.ExpectedValue, done = result.Sent, outcome = result.Outcome }, ApiJson.Options);
+    }
+
+    /// <summary>The signed-in collector's name when the caller may see only their own portfolio; null otherwise.</summary>
+    private static string? OwnPortfolioOnly(HttpRequest request) =>
+        Caller.Roles(request) is { } roles && roles.Contains(CollectorRole, StringComparer.OrdinalIgnoreCase) && !roles.Any(r => BroaderRoles.Contains(r, StringComparer.OrdinalIgnoreCase))
+            ? request.Headers[Insights.InsightsHandler.PrincipalHeader].ToString() is { Length: > 0 } name ? name : "?"
+            : null;
+}
