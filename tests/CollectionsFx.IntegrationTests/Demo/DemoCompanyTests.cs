@@ -72,18 +72,13 @@ public sealed class DemoCompanyTests(StackFixture stack)
     [Fact]
     public async Task Seeded_company_with_its_rates_gives_kpis_in_eur_dunning_effectiveness_and_gaps()
     {
-        var options = new DemoOptions(Customers: 30, Months: 6, Seed: 5);
-        var events = DemoCompany.Generate(options, Today);
-        var (app, client) = await stack.StartIsolatedHostAsync();
+        // Seeded through the webhook, then the snapshot refreshed after the last commit (a count reached early may be partial).
+        var (app, client) = await stack.StartDemoHostAsync(new DemoOptions(Customers: 30, Months: 6, Seed: 5));
         await using (app)
         {
             using (client)
             {
-                var seeder = new DemoSeeder(client, new Dictionary<string, string> { [StackFixture.Source] = StackFixture.Secret }, TimeProvider.System);
-                await seeder.SeedRatesAsync(DemoCompany.RatesCsv(options, Today));
-                Assert.Equal(events.Count, await seeder.SeedAsync(events, sourceOverride: StackFixture.Source));
-
-                var kpis = await client.WaitForSnapshotAsync(1, $"/api/kpis?groupBy=segment&asOf={Today:yyyy-MM-dd}");
+                var kpis = await (await client.GetAsync($"/api/kpis?groupBy=segment&asOf={Today:yyyy-MM-dd}")).JsonAsync();
                 var gaps = await (await client.GetAsync($"/api/gaps?asOf={Today:yyyy-MM-dd}")).JsonAsync();
 
                 var groups = kpis.GetProperty("groups").EnumerateArray().ToList();
