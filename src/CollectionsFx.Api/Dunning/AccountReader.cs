@@ -12,8 +12,8 @@ namespace CollectionsFx.Api.Dunning;
 /// </summary>
 public sealed class AccountReader(InsightsService insights, PlaybookSet playbooks, IOptions<DunningOptions> options, TimeProvider time)
 {
-    private readonly DateTime started = time.GetUtcNow().UtcDateTime;
-    private readonly DateOnly startDate = insights.Today();
+    private readonly DateTime started = (options.Value.ClockStart ?? time.GetUtcNow()).UtcDateTime;
+    private readonly DateOnly startDate = options.Value.ClockStart is { } start ? insights.Calendar.DateOf(start) : insights.Today();
 
     /// <summary>How long a playbook day lasts.</summary>
     public TimeSpan DayLength => options.Value.DayLength ?? playbooks.DayLength;

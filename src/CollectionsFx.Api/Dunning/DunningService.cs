@@ -36,6 +36,9 @@ public sealed class DunningOptions
     /// <summary>Overrides the playbooks' day length (tests: milliseconds); with it, days count from the host's start.</summary>
     public TimeSpan? DayLength { get; set; }
 
+    /// <summary>With <see cref="DayLength"/>: the instant days count from instead of the host's start (hosts that restart share it).</summary>
+    public DateTimeOffset? ClockStart { get; set; }
+
     /// <summary>Who requests for sales support are assigned to (the CRM's account owner when it maps this name).</summary>
     public string? SalesSupportOwner { get; set; }
 

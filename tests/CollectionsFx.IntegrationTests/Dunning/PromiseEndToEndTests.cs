@@ -34,10 +34,7 @@ public sealed class PromiseEndToEndTests(StackFixture stack) : IDisposable
     [Fact]
     public async Task A_broken_promise_opens_a_crm_case_and_dunning_resumes_at_the_next_level_at_once()
     {
-        crm.Given(Request.Create().WithPath("/token").UsingPost()).RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-            .WithBody("""{"token_type":"Bearer","expires_in":3599,"access_token":"tok"}"""));
-        crm.Given(Request.Create().WithPath(new WireMock.Matchers.WildcardMatcher("/api/data/v9.2/incidents*")).UsingPatch())
-            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("""{"incidentid":"6f0a1c2e-0000-0000-0000-000000000001"}"""));
+        StubDataverse();
         await using var sink = new SmtpSink();
         var (app, client) = await stack.StartIsolatedHostAsync(new Dictionary<string, string?>
         {
@@ -53,25 +50,9 @@ public sealed class PromiseEndToEndTests(StackFixture stack) : IDisposable
         {
             using (client)
             {
-                var today = DateOnly.FromDateTime(DateTime.UtcNow);
                 var customer = "PTP-" + Guid.NewGuid().ToString("N")[..6];
                 string Inv(int n) => $"{customer}-{n}";
-                JsonObject Invoice(int n, decimal amount)
-                {
-                    var invoice = Events.Invoice(Inv(n), customer, amount);
-                    invoice["issueDate"] = today.AddDays(-34).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                    invoice["dueDate"] = today.AddDays(-4).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                    return invoice;
-                }
-
-                var batch = Events.Batch(
-                [
-                    (EventTypes.Customer, Events.Customer(customer), null),
-                    (EventTypes.Invoice, Invoice(1, 400m), null),
-                    (EventTypes.Invoice, Invoice(2, 300m), null),
-                    (EventTypes.Invoice, Invoice(3, 500m), null),
-                ]);
-                Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, batch, IngestionService.BatchMediaType)).StatusCode);
+                Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, Story(customer), IngestionService.BatchMediaType)).StatusCode);
                 await app.Services.GetRequiredService<Api.Insights.InsightsService>().RefreshAsync(CancellationToken.None);
                 var durable = app.Services.GetRequiredService<DurableTaskClient>();
                 await DurableReady.WaitAsync(client);
@@ -85,11 +66,7 @@ public sealed class PromiseEndToEndTests(StackFixture stack) : IDisposable
                 // A promise on two of them, by tomorrow with one day's tolerance: confirmed, and dunning of those two pauses.
                 await (await client.PostAsJsonAsync($"/api/customers/{customer}/promises", new { invoiceIds = new[] { Inv(1) }, promisedDate = "soon", amount = 700, currency = "EUR" }))
                     .AssertProblemAsync(422, "promisedDate");
-                var recorded = await client.PostAsJsonAsync($"/api/customers/{customer}/promises", new
-                {
-                    promiseId = customer + "-P1", invoiceIds = new[] { Inv(1), Inv(2) }, promisedDate = today.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    amount = 700, currency = "EUR", toleranceDays = 1,
-                });
+                var recorded = await client.PostAsJsonAsync($"/api/customers/{customer}/promises", Promise(customer));
                 Assert.Equal(HttpStatusCode.Created, recorded.StatusCode);
                 var confirmation = (await sink.WaitForAsync(2))[1];
                 Assert.StartsWith("Ihre Zahlungszusage: 700,00 EUR", confirmation.Subject, StringComparison.Ordinal);
@@ -135,6 +112,121 @@ public sealed class PromiseEndToEndTests(StackFixture stack) : IDisposable
                 Assert.Equal(3, sink.Messages.Count);
                 Assert.Single(crm.LogEntries, e => e.RequestMessage.Method == "PATCH");
             }
+        }
+    }
+
+    /// <summary>
+    /// The same story in a real <c>cfx serve</c> process, killed (SIGKILL) the moment the promise's confirmation reached the
+    /// SMTP sink, so the activity that sent it may never have reported back; a second process over the same storage finishes
+    /// the story. Every step mails exactly once and Dataverse gets one case.
+    /// </summary>
+    [Fact]
+    public async Task After_kill_minus_nine_mid_story_every_step_mails_exactly_once_and_one_case_opens()
+    {
+        StubDataverse();
+        await using var sink = new SmtpSink();
+        var (apiPort, grpcPort, prefix) = (Cli.Tools.FreePort(), Cli.Tools.FreePort(), AzuriteFixture.NewPrefix());
+        var settings = new Dictionary<string, string>
+        {
+            [$"Ingestion__Secrets__{StackFixture.Source}"] = StackFixture.Secret,
+            ["Smtp__Port"] = sink.Port.ToString(CultureInfo.InvariantCulture),
+            ["Dunning__DayLength"] = TimeSpan.FromSeconds(DaySeconds).ToString(),
+            // Both processes count playbook days from the same instant.
+            ["Dunning__ClockStart"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["Connectors__Crm__Kind"] = "dataverse",
+            ["Connectors__Crm__BaseUrl"] = crm.Url + "/api/data/v9.2/",
+            ["Connectors__Crm__TokenUrl"] = crm.Url + "/token",
+            ["Connectors__Crm__ClientId"] = "cfx",
+            ["Connectors__Crm__ClientSecret"] = "secret",
+        };
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
+        var first = CfxServe.Start(stack, apiPort, grpcPort, prefix, settings);
+        System.Diagnostics.Process? second = null;
+        try
+        {
+            await CfxServe.WaitHealthyAsync(client, first);
+            await DurableReady.WaitAsync(client);
+            var customer = "KILL-" + Guid.NewGuid().ToString("N")[..6];
+            Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, Story(customer), IngestionService.BatchMediaType)).StatusCode);
+            await WaitAsync(async () => (await client.GetStringAsync(new Uri("/api/worklist?limit=5000", UriKind.Relative))).Contains(customer, StringComparison.Ordinal), "the snapshot to hold the customer");
+
+            Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(new Uri($"/api/dunning/{customer}/start", UriKind.Relative), null)).StatusCode);
+            await sink.WaitForAsync(1);
+            Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync(new Uri($"/api/customers/{customer}/promises", UriKind.Relative), Promise(customer))).StatusCode);
+            await sink.WaitForAsync(2);
+            first.Kill(entireProcessTree: true); // SIGKILL right after the confirmation went out
+            await first.WaitForExitAsync();
+
+            second = CfxServe.Start(stack, apiPort, grpcPort, prefix, settings);
+            await CfxServe.WaitHealthyAsync(client, second);
+            var promise = default(JsonElement);
+            await WaitAsync(async () =>
+            {
+                promise = await (await client.GetAsync(new Uri($"/api/promises/{customer}-P1", UriKind.Relative))).JsonAsync();
+                return promise.TryGetProperty("outcome", out _);
+            }, "the promise's verdict");
+            Assert.Equal("broken", promise.GetProperty("outcome").GetProperty("state").GetString());
+            var mails = await sink.WaitForAsync(3);
+            Assert.StartsWith("Zweite Mahnung", mails[2].Subject, StringComparison.Ordinal);
+
+            var payment = Events.Single(EventTypes.Payment, Events.Payment(customer + "-PAY", customer, 1_200m, ($"{customer}-1", 400m), ($"{customer}-2", 300m), ($"{customer}-3", 500m)));
+            Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, payment)).StatusCode);
+            await WaitAsync(async () => (await (await client.GetAsync(new Uri($"/api/dunning/{customer}", UriKind.Relative))).JsonAsync()).GetProperty("runtimeStatus").GetString() == "Completed", "the cycle to end");
+
+            await Task.Delay(TimeSpan.FromSeconds(DaySeconds));
+            Assert.Equal(3, sink.Messages.Count);
+            Assert.Equal(3, sink.Messages.Select(m => m.MessageId).Distinct().Count());
+            Assert.Single(crm.LogEntries.Where(e => e.RequestMessage.Method == "PATCH").Select(e => e.RequestMessage.Url).Distinct());
+        }
+        finally
+        {
+            CfxServe.KillAll(first, second);
+        }
+    }
+
+    private void StubDataverse()
+    {
+        crm.Given(Request.Create().WithPath("/token").UsingPost()).RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+            .WithBody("""{"token_type":"Bearer","expires_in":3599,"access_token":"tok"}"""));
+        crm.Given(Request.Create().WithPath(new WireMock.Matchers.WildcardMatcher("/api/data/v9.2/incidents*")).UsingPatch())
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("""{"incidentid":"6f0a1c2e-0000-0000-0000-000000000001"}"""));
+    }
+
+    /// <summary>A German mid-market customer with three invoices due four days ago (400, 300 and 500 EUR).</summary>
+    private static string Story(string customer)
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        JsonObject Invoice(int n, decimal amount)
+        {
+            var invoice = Events.Invoice($"{customer}-{n}", customer, amount);
+            invoice["issueDate"] = today.AddDays(-34).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            invoice["dueDate"] = today.AddDays(-4).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            return invoice;
+        }
+
+        return Events.Batch(
+        [
+            (EventTypes.Customer, Events.Customer(customer), null),
+            (EventTypes.Invoice, Invoice(1, 400m), null),
+            (EventTypes.Invoice, Invoice(2, 300m), null),
+            (EventTypes.Invoice, Invoice(3, 500m), null),
+        ]);
+    }
+
+    /// <summary>A promise of 700 EUR on the first two invoices, by tomorrow with one day's tolerance.</summary>
+    private static object Promise(string customer) => new
+    {
+        promiseId = customer + "-P1", invoiceIds = new[] { customer + "-1", customer + "-2" },
+        promisedDate = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), amount = 700, currency = "EUR", toleranceDays = 1,
+    };
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, string what, int seconds = 90)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(seconds), $"waited {seconds} s for {what}");
+            await Task.Delay(250);
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CollectionsFx.Cli;
@@ -14,63 +13,16 @@ namespace CollectionsFx.IntegrationTests.Durable;
 [Collection(StackCollection.Name)]
 public sealed class KillNineTests(StackFixture stack)
 {
-    private static string CfxDll()
-    {
-        var bin = RepoPaths.Combine("src", "CollectionsFx.Cli", "bin");
-        return Directory.GetFiles(bin, "cfx.dll", SearchOption.AllDirectories).OrderByDescending(File.GetLastWriteTimeUtc).First();
-    }
-
-    private Process StartServe(int apiPort, int grpcPort, string prefix)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(CfxDll());
-        start.ArgumentList.Add("serve");
-        start.Environment["Storage__ConnectionString"] = stack.Azurite.ConnectionString;
-        start.Environment["Storage__Prefix"] = prefix;
-        start.Environment["urls"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{apiPort}");
-        start.Environment["Durable__GrpcPort"] = grpcPort.ToString(CultureInfo.InvariantCulture);
-        start.Environment["Durable__TaskHub"] = "hub" + prefix;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitHealthyAsync(HttpClient http, Process process)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            Assert.False(process.HasExited, "cfx serve exited early");
-            try
-            {
-                if ((await http.GetAsync(new Uri("/api/health", UriKind.Relative))).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException) when (watch.Elapsed < TimeSpan.FromSeconds(60))
-            {
-            }
-
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), "cfx serve did not become healthy");
-            await Task.Delay(200);
-        }
-    }
-
     [Fact]
     public async Task Orchestration_survives_kill_minus_nine_of_the_host_and_completes_in_the_next_one()
     {
         var (apiPort, grpcPort, prefix) = (Tools.FreePort(), Tools.FreePort(), AzuriteFixture.NewPrefix());
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
-        var first = StartServe(apiPort, grpcPort, prefix);
+        var first = CfxServe.Start(stack, apiPort, grpcPort, prefix);
         Process? second = null;
         try
         {
-            await WaitHealthyAsync(http, first);
+            await CfxServe.WaitHealthyAsync(http, first);
             var started = await http.PostAsJsonAsync(new Uri("/api/diagnostics/durable", UriKind.Relative), new { token = "survivor", delayMilliseconds = 5_000 });
             Assert.Equal(202, (int)started.StatusCode);
             var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("instanceId").GetString()!;
@@ -81,8 +33,8 @@ public sealed class KillNineTests(StackFixture stack)
             first.Kill(entireProcessTree: true); // SIGKILL: no shutdown, no flush
             await first.WaitForExitAsync();
 
-            second = StartServe(apiPort, grpcPort, prefix);
-            await WaitHealthyAsync(http, second);
+            second = CfxServe.Start(stack, apiPort, grpcPort, prefix);
+            await CfxServe.WaitHealthyAsync(http, second);
             var watch = Stopwatch.StartNew();
             JsonElement status;
             do
@@ -97,15 +49,7 @@ public sealed class KillNineTests(StackFixture stack)
         }
         finally
         {
-            foreach (var p in new[] { first, second })
-            {
-                if (p is { HasExited: false })
-                {
-                    p.Kill(entireProcessTree: true);
-                }
-
-                p?.Dispose();
-            }
+            CfxServe.KillAll(first, second);
         }
     }
 }

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace CollectionsFx.IntegrationTests.Fixtures;
+
+/// <summary>A real <c>cfx serve</c> process over the fixture's Azurite, for tests that kill it (SIGKILL) and start another.</summary>
+internal static class CfxServe
+{
+    private static string CfxDll()
+    {
+        var bin = RepoPaths.Combine("src", "CollectionsFx.Cli", "bin");
+        return Directory.GetFiles(bin, "cfx.dll", SearchOption.AllDirectories).OrderByDescending(File.GetLastWriteTimeUtc).First();
+    }
+
+    /// <summary>Starts <c>cfx serve</c> on the ports with the prefix (its own tables and task hub) and any further settings.</summary>
+    public static Process Start(StackFixture stack, int apiPort, int grpcPort, string prefix, IDictionary<string, string>? settings = null)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(CfxDll());
+        start.ArgumentList.Add("serve");
+        start.Environment["Storage__ConnectionString"] = stack.Azurite.ConnectionString;
+        start.Environment["Storage__Prefix"] = prefix;
+        start.Environment["urls"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{apiPort}");
+        start.Environment["Durable__GrpcPort"] = grpcPort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["Durable__TaskHub"] = "hub" + prefix;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Waits until the process answers its health route (60 s at most).</summary>
+    public static async Task WaitHealthyAsync(HttpClient http, Process process)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            Assert.False(process.HasExited, "cfx serve exited early");
+            try
+            {
+                if ((await http.GetAsync(new Uri("/api/health", UriKind.Relative))).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (watch.Elapsed < TimeSpan.FromSeconds(60))
+            {
+            }
+
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), "cfx serve did not become healthy");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Kills what is still running of <paramref name="processes"/> and disposes them.</summary>
+    public static void KillAll(params Process?[] processes)
+    {
+        foreach (var p in processes)
+        {
+            if (p is { HasExited: false })
+            {
+                p.Kill(entireProcessTree: true);
+            }
+
+            p?.Dispose();
+        }
+    }
+}
