@@ -57,6 +57,9 @@ public static class Routes
     /// <summary>The forecast replayed at past dates against the cash that came in, beside the due-date baseline (GET).</summary>
     public const string ForecastBacktest = "forecast/backtest";
 
+    /// <summary>Starts the cycles of every eligible customer, a segment or a list, throttled (POST).</summary>
+    public const string DunningBulkStart = "dunning/start";
+
     /// <summary>A customer's dunning cycle: status and state (GET).</summary>
     public const string Dunning = "dunning/{customerId}";
 

@@ -32,6 +32,10 @@ public sealed class DunningHttpFunctions(DunningScheduler scheduler, CustomerAct
     public Task<IActionResult> Approve([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.DunningApproval)] HttpRequest req, string customerId, [DurableClient] DurableTaskClient client) =>
         DunningHandler.ApproveAsync(req, customerId, client, tasks, req.HttpContext.RequestAborted).ToActionResult();
 
+    [Function("StartDunningCycles")]
+    public Task<IActionResult> StartMany([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.DunningBulkStart)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        DunningHandler.StartManyAsync(req, client, scheduler, req.HttpContext.RequestAborted).ToActionResult();
+
     [Function("StopDunningCycle")]
     public Task<IActionResult> Stop([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.DunningStop)] HttpRequest req, string customerId, [DurableClient] DurableTaskClient client) =>
         DunningHandler.StopAsync(req, customerId, client, req.HttpContext.RequestAborted).ToActionResult();

@@ -21,6 +21,49 @@ public static class DunningHandler
         return Results.Json(new { instanceId = id, started, statusUri = $"/{Routes.Prefix}/dunning/{Uri.EscapeDataString(customerId)}" }, ApiJson.Options, statusCode: started ? StatusCodes.Status202Accepted : StatusCodes.Status200OK);
     }
 
+    /// <summary>
+    /// Handles <c>POST /api/dunning/start</c>, body <c>{"segment":"MidMarket"}</c>, <c>{"customerIds":[…]}</c> or empty for every
+    /// eligible customer: starts the missing cycles, a few at a time (202 with how many were eligible and started).
+    /// </summary>
+    public static async Task<IResult> StartManyAsync(HttpRequest request, DurableTaskClient client, DunningScheduler scheduler, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        string? segment = null;
+        HashSet<string>? ids = null;
+        if (request.ContentLength != 0 && request.ContentType is not null)
+        {
+            var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            if (body.TryGetValue("segment", out var s))
+            {
+                segment = JsonBody.Text(s);
+                if (!Enum.TryParse<Domain.Ledger.Segment>(segment, ignoreCase: true, out _))
+                {
+                    return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid selection", "segment", $"must be one of {string.Join(", ", Enum.GetNames<Domain.Ledger.Segment>())}");
+                }
+            }
+
+            if (body.TryGetValue("customerIds", out var c))
+            {
+                if (c.ValueKind != JsonValueKind.Array || c.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+                {
+                    return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid selection", "customerIds", "must be an array of customer ids");
+                }
+
+                ids = c.EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal);
+            }
+        }
+
+        var (eligible, started) = await scheduler.StartAsync(
+            client, a => (segment is null || string.Equals(a.Segment, segment, StringComparison.OrdinalIgnoreCase)) && (ids is null || ids.Contains(a.CustomerId)), cancellationToken).ConfigureAwait(false);
+        return Results.Json(new { segment, eligible, started, alreadyRunning = eligible - started }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
     /// <summary>Handles <c>GET /api/dunning/{customerId}</c>: the cycle's status and state (levels sent, snooze, block).</summary>
     public static async Task<IResult> GetAsync(string customerId, DurableTaskClient client, CancellationToken cancellationToken)
     {

@@ -18,12 +18,20 @@ public sealed partial class DunningScheduler(InsightsService insights, ILogger<D
     public const int LeadDays = 7;
 
     /// <summary>Starts the missing cycles; returns how many were started.</summary>
-    public async Task<int> EnsureCyclesAsync(DurableTaskClient client, CancellationToken cancellationToken)
+    public async Task<int> EnsureCyclesAsync(DurableTaskClient client, CancellationToken cancellationToken) =>
+        (await StartAsync(client, _ => true, cancellationToken).ConfigureAwait(false)).Started;
+
+    /// <summary>
+    /// Starts the cycles of the eligible customers <paramref name="filter"/> keeps (a segment, a list, all), at most
+    /// <see cref="Parallelism"/> starts at a time; returns how many were eligible and how many started (the rest already run).
+    /// </summary>
+    public async Task<(int Eligible, int Started)> StartAsync(DurableTaskClient client, Func<Domain.Insights.ArAccount, bool> filter, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(filter);
         var today = insights.Today();
         var book = await (await insights.CurrentAsync(cancellationToken).ConfigureAwait(false)).BookAsOfAsync(today).ConfigureAwait(false);
         var eligible = book.Accounts
-            .Where(a => a.Invoices.Any(i => i.IsOnBook(today) && i.OpenOn(today) > 0 && i.DueDate.DayNumber - LeadDays <= today.DayNumber))
+            .Where(a => filter(a) && a.Invoices.Any(i => i.IsOnBook(today) && i.OpenOn(today) > 0 && i.DueDate.DayNumber - LeadDays <= today.DayNumber))
             .Select(a => a.CustomerId).ToList();
         var started = 0;
         await Parallel.ForEachAsync(eligible, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (customer, ct) =>
@@ -34,7 +42,7 @@ public sealed partial class DunningScheduler(InsightsService insights, ILogger<D
             }
         }).ConfigureAwait(false);
         LogEnsured(logger, eligible.Count, started);
-        return started;
+        return (eligible.Count, started);
     }
 
     [LoggerMessage(1, LogLevel.Information, "Dunning: {Eligible} customers to dun, {Started} cycles started")]

@@ -134,10 +134,14 @@ public sealed class DunningCycleEndToEndTests(StackFixture stack)
                 await DurableReady.WaitAsync(client);
                 var scheduler = app.Services.GetRequiredService<DunningScheduler>();
 
-                var first = await scheduler.EnsureCyclesAsync(durable, CancellationToken.None);
+                // Finance ops start a selection over HTTP (a segment with nobody to dun, then a list); the daily check finds nothing left.
+                await (await client.PostAsJsonAsync("/api/dunning/start", new { segment = "Enterprise" })).AssertProblemAsync(422, "segment");
+                var none = await (await client.PostAsJsonAsync("/api/dunning/start", new { segment = "Smb" })).JsonAsync();
+                Assert.Equal(0, none.GetProperty("eligible").GetInt32());
+                var first = await (await client.PostAsJsonAsync("/api/dunning/start", new { customerIds = new[] { overdue, paid } })).JsonAsync();
                 var second = await scheduler.EnsureCyclesAsync(durable, CancellationToken.None);
 
-                Assert.Equal((1, 0), (first, second));
+                Assert.Equal((1, 1, 0), (first.GetProperty("eligible").GetInt32(), first.GetProperty("started").GetInt32(), second));
                 Assert.NotNull(await durable.GetInstanceAsync(DunningCycle.InstanceId(overdue)));
                 Assert.Null(await durable.GetInstanceAsync(DunningCycle.InstanceId(paid)));
                 // The cycle waits for a manager (the final notice needs approval); a rejection lets it move on, and the invoice's
