@@ -30,6 +30,39 @@ param erpWebhookSecret string
 @secure()
 param crmWebhookSecret string
 
+@description('The CRM escalations and tasks go to: none (kept in CollectionsFx only), dataverse, salesforce or a signed webhook.')
+@allowed(['none', 'dataverse', 'salesforce', 'webhook'])
+param crmKind string = 'none'
+
+@description('Dataverse Web API root, Salesforce instance URL (empty: from the token) or the webhook URL.')
+param crmBaseUrl string = ''
+
+@description('OAuth2 token endpoint of the CRM (client credentials).')
+param crmTokenUrl string = ''
+
+@description('Client id of the CRM app registration.')
+param crmClientId string = ''
+
+@description('Scope of the CRM token (Dataverse: https://{org}.crm.dynamics.com/.default).')
+param crmScope string = ''
+
+@description('Client secret of the CRM app registration (or the webhook HMAC secret).')
+@secure()
+param crmClientSecret string = ''
+
+@description('SMTP relay of dunning mail (Azure Communication Services: smtp.azurecomm.net, port 587, STARTTLS).')
+param smtpHost string = 'smtp.azurecomm.net'
+
+@description('SMTP user name (an ACS SMTP Username resource).')
+param smtpUserName string = ''
+
+@description('SMTP password (the Entra app secret behind the SMTP Username).')
+@secure()
+param smtpPassword string = ''
+
+@description('Sender of dunning and promise mail (a MailFrom address of a verified domain).')
+param dunningFrom string = 'accounts-receivable@example.com'
+
 @description('NCRONTAB schedule (with seconds) of the ERP pull timer.')
 param erpPullSchedule string = '0 */5 * * * *'
 
@@ -95,6 +128,16 @@ module functionApp 'modules/functionapp.bicep' = {
     dunningSchedule: dunningSchedule
     reportingCurrency: reportingCurrency
     tenantTimeZone: tenantTimeZone
+    crmKind: crmKind
+    crmBaseUrl: crmBaseUrl
+    crmTokenUrl: crmTokenUrl
+    crmClientId: crmClientId
+    crmScope: crmScope
+    crmClientSecret: crmClientSecret
+    smtpHost: smtpHost
+    smtpUserName: smtpUserName
+    smtpPassword: smtpPassword
+    dunningFrom: dunningFrom
   }
 }
 

@@ -49,6 +49,38 @@ param erpWebhookSecret string
 @secure()
 param crmWebhookSecret string
 
+@description('CRM connector: none, dataverse, salesforce or webhook.')
+param crmKind string
+
+@description('CRM base URL.')
+param crmBaseUrl string
+
+@description('CRM token endpoint.')
+param crmTokenUrl string
+
+@description('CRM client id.')
+param crmClientId string
+
+@description('CRM token scope.')
+param crmScope string
+
+@description('CRM client secret or webhook secret.')
+@secure()
+param crmClientSecret string
+
+@description('SMTP relay host.')
+param smtpHost string
+
+@description('SMTP user name.')
+param smtpUserName string
+
+@description('SMTP password.')
+@secure()
+param smtpPassword string
+
+@description('Sender of dunning mail.')
+param dunningFrom string
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: '${name}-plan'
   location: location
@@ -132,6 +164,54 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'Ingestion__Secrets__crm'
           value: crmWebhookSecret
+        }
+        {
+          name: 'Smtp__Host'
+          value: smtpHost
+        }
+        {
+          name: 'Smtp__Port'
+          value: '587'
+        }
+        {
+          name: 'Smtp__StartTls'
+          value: 'true'
+        }
+        {
+          name: 'Smtp__UserName'
+          value: smtpUserName
+        }
+        {
+          name: 'Smtp__Password'
+          value: smtpPassword
+        }
+        {
+          name: 'Dunning__From'
+          value: dunningFrom
+        }
+        {
+          name: 'Connectors__Crm__Kind'
+          value: crmKind
+        }
+        {
+          name: 'Connectors__Crm__BaseUrl'
+          value: crmBaseUrl
+        }
+        {
+          name: 'Connectors__Crm__TokenUrl'
+          value: crmTokenUrl
+        }
+        {
+          name: 'Connectors__Crm__ClientId'
+          value: crmClientId
+        }
+        {
+          name: 'Connectors__Crm__Scope'
+          value: crmScope
+        }
+        {
+          name: crmKind == 'webhook' ? 'Connectors__Crm__WebhookSecret' : 'Connectors__Crm__ClientSecret'
+          value: crmClientSecret
         }
       ]
     }

@@ -57,6 +57,13 @@ if (which is "nightly" or "all")
     await NightlyScoringBenchmark.RunAsync(azurite, Option("--invoices", 1_000_000), Option("--customers", 20_000));
 }
 
+if (which is "dunning" or "all")
+{
+    await using var azurite = await AzuriteProcess.StartAsync(root, location: null);
+    Console.WriteLine("Daily dunning run over Azurite with an SMTP sink");
+    await DunningBenchmark.RunAsync(azurite, Option("--customers", 10_000));
+}
+
 if (which is "ingest" or "all")
 {
     await using var azurite = await AzuriteProcess.StartAsync(root, location: null);
