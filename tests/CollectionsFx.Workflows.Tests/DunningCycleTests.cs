@@ -136,4 +136,44 @@ public sealed class DunningCycleTests
         Assert.Equal(("reminder-1", Due.AddDays(3)), (((NoticeRequest)send.Input!).Notice.Step.Id, Clock.DateOf(send.At)));
         Assert.Equal(Clock.RunTimeOf(Due.AddDays(3)), send.At);
     }
+
+    [Fact]
+    public async Task A_credit_hold_the_cycle_set_is_released_when_everything_is_paid_and_a_broken_promise_raises_the_next_notice()
+    {
+        var book = new Playbook("hold", "hold", [Segment.Smb], ["high"],
+        [
+            new PlaybookStep("reminder-1", 1, DunningChannel.Email, "reminder-1", 0, false),
+            new PlaybookStep("credit-hold", 5, DunningChannel.CreditHold, "credit-hold", 0, false),
+            new PlaybookStep("final", 20, DunningChannel.Email, "final-notice", 0, false),
+        ]);
+        var paidOn = Due.AddDays(8);
+        var brokenOn = Due.AddDays(3); // a promise on I1 is broken on day 3: its promise level is 1 from then on
+        var context = new FakeOrchestrationContext(DunningCycle.InstanceId("C1"), Clock.RunTimeOf(Due));
+        DunningView View()
+        {
+            var today = Clock.DateOf(context.CurrentUtcDateTime);
+            var item = new DunningItem("I1", Due, today >= paidOn ? 0m : 100m, 100m, "EUR", PromiseLevel: today >= brokenOn ? 1 : 0);
+            return new DunningView(book, Clock, [item], false, [], TimeSpan.FromDays(2));
+        }
+
+        var holds = new List<(int Day, bool Hold)>();
+        context.RaiseAt(Clock.RunTimeOf(brokenOn).AddHours(2), DunningCycle.SignalEvent, new DunningSignal("changed")); // the verdict wakes the cycle
+        context.RaiseAt(Clock.RunTimeOf(paidOn).AddHours(2), DunningCycle.SignalEvent, new DunningSignal("changed"));    // so does the payment
+        context.OnActivity<string, DunningView>(nameof(LoadDunningView), _ => View())
+            .OnActivity<NoticeRequest, NoticeResult>(nameof(SendDunningNotice), _ => new NoticeResult(true, "done"))
+            .OnActivity<Actions.CreditHoldRequest, Actions.ActionResult>(nameof(Actions.SetCreditHold), r =>
+            {
+                holds.Add((Clock.DateOf(context.CurrentUtcDateTime).DayNumber - Due.DayNumber, r.Hold));
+                return new Actions.ActionResult(true, "released");
+            });
+
+        var (outcome, _) = await DriveAsync(context, new DunningCycleInput("C1"));
+
+        var steps = context.Calls.Where(c => c.Name == nameof(SendDunningNotice))
+            .Select(c => (Clock.DateOf(c.At).DayNumber - Due.DayNumber, ((NoticeRequest)c.Input!).Notice.Step.Id)).ToList();
+        // Reminder on day 1; the broken promise of day 3 raises I1 to the credit hold at once (its own day is 5); paid on day 8.
+        Assert.Equal([(1, "reminder-1"), (3, "credit-hold")], steps);
+        Assert.Equal([(8, false)], holds);
+        Assert.Equal("nothing open: the cycle ends", outcome.Reason);
+    }
 }

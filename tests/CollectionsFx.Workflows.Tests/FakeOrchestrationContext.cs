@@ -26,6 +26,8 @@ public sealed class FakeOrchestrationContext(string instanceId, DateTime startUt
     /// <summary>Every timer's due time, in order.</summary>
     public List<DateTime> Timers { get; } = [];
 
+    private readonly List<(DateTime At, string Name, object? Value)> scheduled = [];
+
     /// <summary>The input given to <see cref="ContinueAsNew"/>, if it was called.</summary>
     public object? ContinuedWith { get; private set; }
 
@@ -96,8 +98,31 @@ public sealed class FakeOrchestrationContext(string instanceId, DateTime startUt
         }
     }
 
+    /// <summary>
+    /// Delivers an external event at <paramref name="at"/>: a timer that would fire later loses to it, and the clock moves to
+    /// <paramref name="at"/> (an event that arrives while the orchestrator sleeps).
+    /// </summary>
+    public void RaiseAt(DateTime at, string name, object? value) => scheduled.Add((at, name, value));
+
     public override Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken)
     {
+        foreach (var queue in waiting.Values)
+        {
+            while (queue.Count > 0 && queue.Peek().Task.IsCompleted)
+            {
+                queue.Dequeue(); // waits cancelled earlier
+            }
+        }
+
+        var due = scheduled.Where(e => e.At < fireAt && waiting.TryGetValue(e.Name, out var q) && q.Count > 0).OrderBy(e => e.At).FirstOrDefault();
+        if (due.Name is not null)
+        {
+            scheduled.Remove(due);
+            now = due.At > now ? due.At : now;
+            waiting[due.Name].Dequeue().SetResult(due.Value);
+            return new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously).Task;
+        }
+
         if (cancellationToken.CanBeCanceled && answered.Contains(cancellationToken))
         {
             // The event it races is already here: this timer loses the race.

@@ -27,6 +27,7 @@ public static class WorkflowRegistry
         registry.AddActivity<Promises.RecordPromiseVerdict>();
         registry.AddActivity<Actions.CreateCrmEscalation>();
         registry.AddActivity<Actions.CreateCollectorTask>();
+        registry.AddActivity<Actions.SetCreditHold>();
         registry.AddOrchestrator<ModelRetraining>();
         registry.AddActivity<TrainCandidateModel>();
         registry.AddActivity<ApplyPromotionRule>();

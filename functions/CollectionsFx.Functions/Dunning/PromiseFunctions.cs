@@ -24,6 +24,9 @@ public sealed class PromiseFunctions(IPromiseActions promises, ICollectionAction
     [Function(nameof(CreateCrmEscalation))]
     public Task<ActionResult> Escalate([ActivityTrigger] EscalationRequest request) => actions.EscalateAsync(request, CancellationToken.None);
 
+    [Function(nameof(SetCreditHold))]
+    public Task<ActionResult> CreditHold([ActivityTrigger] CreditHoldRequest request) => actions.SetCreditHoldAsync(request, CancellationToken.None);
+
     [Function(nameof(CreateCollectorTask))]
     public Task<ActionResult> Task([ActivityTrigger] TaskRequest request) => actions.CreateTaskAsync(request, CancellationToken.None);
 }

@@ -1,6 +1,7 @@
 using CollectionsFx.Api.Dunning;
 using CollectionsFx.Domain.Insights;
 using CollectionsFx.Domain.Ledger;
+using CollectionsFx.Storage.Connectors.BusinessCentral;
 using CollectionsFx.Storage.Connectors.Crm;
 using CollectionsFx.Storage.Tasks;
 using CollectionsFx.Workflows.Actions;
@@ -14,8 +15,29 @@ namespace CollectionsFx.Api.Actions;
 /// </summary>
 public sealed class CollectionActionService(
     ICrmConnector crm, TaskStore tasks, ActionLog log, AccountReader accounts, ExactlyOnceMailer mailer, Microsoft.Extensions.Options.IOptions<DunningOptions> options,
-    TimeProvider time) : ICollectionActions
+    BusinessCentralClient erp, Microsoft.Extensions.Options.IOptions<BusinessCentralOptions> erpOptions, TimeProvider time) : ICollectionActions
 {
+    /// <inheritdoc />
+    public async Task<ActionResult> SetCreditHoldAsync(CreditHoldRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var what = request.Hold ? "credit hold" : "credit hold released";
+        if (!erpOptions.Value.Enabled)
+        {
+            // No ERP to write to: a person sets it by hand, from a task in the collector's list.
+            var manual = await CreateTaskAsync(new TaskRequest(
+                request.CustomerId, request.Key, request.Hold ? "credit-hold" : "credit-release", $"{(request.Hold ? "Set" : "Release")} the credit hold of {request.CustomerId} in the ERP",
+                request.Reason, accounts.Today(), true, []), cancellationToken).ConfigureAwait(false);
+            return new ActionResult(false, $"no ERP connected: {manual.Outcome}");
+        }
+
+        var result = await erp.SetBlockedAsync(request.CustomerId, request.Hold ? "All" : " ", cancellationToken).ConfigureAwait(false);
+        var cost = await log.RecordAsync(new ActionLog.Entry(
+            request.CustomerId, "erp-" + request.Key, ActionKind.CreditHold, true, "automation", [], $"{what}: Business Central blocked '{result.Before}' -> '{result.After}'. {request.Reason}"),
+            cancellationToken).ConfigureAwait(false);
+        return new ActionResult(true, $"{what} in Business Central (blocked '{result.Before}' -> '{result.After}'), cost {cost:0.##}");
+    }
+
     /// <inheritdoc />
     public async Task<ActionResult> EscalateAsync(EscalationRequest request, CancellationToken cancellationToken)
     {

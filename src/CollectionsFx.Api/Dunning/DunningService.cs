@@ -52,7 +52,7 @@ public sealed class DunningOptions
 /// <summary>
 /// The work of a dunning cycle (<see cref="IDunningActions"/>) over the insights book and the stores: the customer's view as
 /// known today, the notice sent by its step's channel (e-mail through the outbox, a CRM case, a call task, a request for sales
-/// support; credit hold is not connected yet), and approval requests as tasks in the approver's list.
+/// support, a credit hold in the ERP), and approval requests as tasks in the approver's list.
 /// </summary>
 public sealed partial class DunningService(
     AccountReader accounts, PlaybookSet playbooks, ScoreStore scores, ExactlyOnceMailer mailer, NoticeRenderer renderer, ActionLog actionLog,
@@ -106,8 +106,11 @@ public sealed partial class DunningService(
                 done = await actions.CreateTaskAsync(new TaskRequest(
                     request.CustomerId, request.Key, "sales-support", $"Sales support needed: {account.Name} is {lines.Max(l => l.DaysOverdue)} days overdue", summary, today.AddDays(2), false, invoices), cancellationToken).ConfigureAwait(false);
                 break;
+            case DunningChannel.CreditHold:
+                done = await actions.SetCreditHoldAsync(new CreditHoldRequest(request.CustomerId, request.Key, true, summary), cancellationToken).ConfigureAwait(false);
+                break;
             default:
-                return new NoticeResult(false, $"channel {notice.Step.Channel} is not connected yet");
+                return new NoticeResult(false, $"channel {notice.Step.Channel} is not connected");
         }
 
         return new NoticeResult(done.Done, done.Outcome);

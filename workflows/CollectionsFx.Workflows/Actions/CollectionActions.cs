@@ -14,6 +14,9 @@ public sealed record EscalationRequest(string CustomerId, string Key, string Tit
 /// </summary>
 public sealed record TaskRequest(string CustomerId, string Key, string Kind, string Subject, string Description, DateOnly Due, bool Urgent, IReadOnlyList<string> InvoiceIds);
 
+/// <summary>A credit hold to set (<see cref="Hold"/>) or release in the ERP, once per <see cref="Key"/>.</summary>
+public sealed record CreditHoldRequest(string CustomerId, string Key, bool Hold, string Reason);
+
 /// <summary>What an action did, in words.</summary>
 public sealed record ActionResult(bool Done, string Outcome);
 
@@ -23,6 +26,9 @@ public interface ICollectionActions
     Task<ActionResult> EscalateAsync(EscalationRequest request, CancellationToken cancellationToken);
 
     Task<ActionResult> CreateTaskAsync(TaskRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Sets or releases the customer's credit hold in the ERP (Business Central <c>blocked</c>).</summary>
+    Task<ActionResult> SetCreditHoldAsync(CreditHoldRequest request, CancellationToken cancellationToken);
 }
 
 /// <summary>Named retry policies of the actions that leave the system (the connectors retry a single call; these retry the activity).</summary>
@@ -42,4 +48,10 @@ public sealed class CreateCrmEscalation(ICollectionActions actions) : TaskActivi
 public sealed class CreateCollectorTask(ICollectionActions actions) : TaskActivity<TaskRequest, ActionResult>
 {
     public override Task<ActionResult> RunAsync(TaskActivityContext context, TaskRequest input) => actions.CreateTaskAsync(input, CancellationToken.None);
+}
+
+/// <summary>Sets or releases a credit hold in the ERP.</summary>
+public sealed class SetCreditHold(ICollectionActions actions) : TaskActivity<CreditHoldRequest, ActionResult>
+{
+    public override Task<ActionResult> RunAsync(TaskActivityContext context, CreditHoldRequest input) => actions.SetCreditHoldAsync(input, CancellationToken.None);
 }

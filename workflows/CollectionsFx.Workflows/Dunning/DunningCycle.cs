@@ -7,11 +7,12 @@ namespace CollectionsFx.Workflows.Dunning;
 /// <summary>
 /// The state a dunning cycle carries from one wake-up to the next (its input; <see cref="Iteration"/> counts the
 /// ContinueAsNew generations): the level already sent per invoice, the promise level already answered per invoice (a broken
-/// promise above it raises the next notice), a snooze and a block set by people.
+/// promise above it raises the next notice), a snooze and a block set by people, and whether this cycle put the customer on
+/// credit hold (released when the cycle ends with nothing open).
 /// </summary>
 public sealed record DunningCycleInput(
     string CustomerId, int Iteration = 0, IReadOnlyDictionary<string, int>? LevelsSent = null, DateOnly? SnoozedUntil = null, bool Blocked = false,
-    IReadOnlyDictionary<string, int>? PromiseLevelsSeen = null);
+    IReadOnlyDictionary<string, int>? PromiseLevelsSeen = null, bool CreditHoldSet = false);
 
 /// <summary>
 /// What a wake-up needs to decide, loaded by an activity: the customer's playbook, the clock of playbook days, its open items
@@ -91,12 +92,19 @@ public sealed class DunningCycle : TaskOrchestrator<DunningCycleInput, DunningOu
         var decision = DunningDecider.Decide(view.Playbook, view.Items, sent, today, input.Blocked || view.CustomerBlocked, input.SnoozedUntil, seen);
         if (decision.Done)
         {
+            if (input.CreditHoldSet)
+            {
+                await context.CallActivityAsync<Actions.ActionResult>(
+                    nameof(Actions.SetCreditHold), new Actions.CreditHoldRequest(input.CustomerId, $"{context.InstanceId}/{input.Iteration}/release", false, "everything dunned is paid"), Actions.ActionRetries.Crm);
+            }
+
             log.LogInformation("Dunning of {Customer} ends: {Reason}", input.CustomerId, decision.Reason);
             return new DunningOutcome(input.CustomerId, input.Iteration + 1, decision.Reason);
         }
 
         // Only the items still open are remembered: the state stays as small as the customer's open items.
         var levels = view.Items.Where(i => i.Open > 0 && sent.ContainsKey(i.InvoiceId)).ToDictionary(i => i.InvoiceId, i => sent[i.InvoiceId], StringComparer.Ordinal);
+        var creditHold = input.CreditHoldSet;
         var answered = view.Items.Where(i => i.Open > 0 && seen.ContainsKey(i.InvoiceId)).ToDictionary(i => i.InvoiceId, i => seen[i.InvoiceId], StringComparer.Ordinal);
         if (decision.Notice is { } notice)
         {
@@ -105,6 +113,7 @@ public sealed class DunningCycle : TaskOrchestrator<DunningCycleInput, DunningOu
             if (go)
             {
                 var result = await context.CallActivityAsync<NoticeResult>(nameof(SendDunningNotice), new NoticeRequest(input.CustomerId, key, notice, approvedBy), SendRetry);
+                creditHold |= result.Sent && notice.Step.Channel == DunningChannel.CreditHold;
                 log.LogInformation("Dunning {Key}: step {Step}, {Lines} invoices: {Outcome}", key, notice.Step.Id, notice.Lines.Count, result.Outcome);
             }
             else
@@ -123,7 +132,7 @@ public sealed class DunningCycle : TaskOrchestrator<DunningCycleInput, DunningOu
             }
         }
 
-        var next = input with { Iteration = input.Iteration + 1, LevelsSent = levels, PromiseLevelsSeen = answered };
+        var next = input with { Iteration = input.Iteration + 1, LevelsSent = levels, PromiseLevelsSeen = answered, CreditHoldSet = creditHold };
         using (var cancel = new CancellationTokenSource())
         {
             var wakeAt = decision.NextReview is { } review ? view.Clock.RunTimeOf(review) : context.CurrentUtcDateTime + (IdleDays * view.Clock.DayLength);
