@@ -32,7 +32,7 @@ public static class EndpointRouteBuilderExtensions
         api.MapPut(Routes.Target, (HttpRequest req, string kpi, InsightsHandler h, CancellationToken ct) => h.SetTargetAsync(req, kpi, ct)).WithName("SetTarget");
         api.MapGet(Routes.TargetSuggestions, (HttpRequest req, InsightsHandler h, CancellationToken ct) => h.SuggestTargetsAsync(req, ct)).WithName("SuggestTargets");
         api.MapPut(Routes.Rates, (HttpRequest req, InsightsHandler h, CancellationToken ct) => h.PutRatesAsync(req, ct)).WithName("PutRates");
-        api.MapGet(Routes.Dunning, (string customerId, DurableTaskClient client, CancellationToken ct) => Dunning.DunningHandler.GetAsync(customerId, client, ct)).WithName("GetDunningCycle");
+        api.MapGet(Routes.Dunning, (string customerId, DurableTaskClient client, Storage.Ledger.ILedgerStore ledger, CancellationToken ct) => Dunning.DunningHandler.GetAsync(customerId, client, ledger, ct)).WithName("GetDunningCycle");
         api.MapPost(Routes.DunningStart, (string customerId, DurableTaskClient client, CancellationToken ct) => Dunning.DunningHandler.StartAsync(customerId, client, ct)).WithName("StartDunningCycle");
         api.MapPost(Routes.DunningSignal, (HttpRequest req, string customerId, DurableTaskClient client, CancellationToken ct) => Dunning.DunningHandler.SignalAsync(req, customerId, client, ct)).WithName("SignalDunningCycle");
         api.MapPost(Routes.DunningApproval, (HttpRequest req, string customerId, DurableTaskClient client, Storage.Tasks.TaskStore tasks, CancellationToken ct) => Dunning.DunningHandler.ApproveAsync(req, customerId, client, tasks, ct)).WithName("ApproveDunningStep");

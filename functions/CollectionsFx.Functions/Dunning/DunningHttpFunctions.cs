@@ -10,7 +10,7 @@ using Microsoft.DurableTask.Client;
 namespace CollectionsFx.Functions.Dunning;
 
 /// <summary>Dunning for finance ops over HTTP (each trigger binds the route and calls the shared handler) and the daily timer.</summary>
-public sealed class DunningHttpFunctions(DunningScheduler scheduler, CustomerActionsHandler customers, WorklistHandler worklist, Storage.Tasks.TaskStore tasks)
+public sealed class DunningHttpFunctions(DunningScheduler scheduler, CustomerActionsHandler customers, WorklistHandler worklist, Storage.Tasks.TaskStore tasks, Storage.Ledger.ILedgerStore ledger)
 {
     [Function("EnsureDunningCycles")]
     public Task Daily([TimerTrigger(Api.Jobs.Schedules.Dunning)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
@@ -18,7 +18,7 @@ public sealed class DunningHttpFunctions(DunningScheduler scheduler, CustomerAct
 
     [Function("GetDunningCycle")]
     public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Dunning)] HttpRequest req, string customerId, [DurableClient] DurableTaskClient client) =>
-        DunningHandler.GetAsync(customerId, client, req.HttpContext.RequestAborted).ToActionResult();
+        DunningHandler.GetAsync(customerId, client, ledger, req.HttpContext.RequestAborted).ToActionResult();
 
     [Function("StartDunningCycle")]
     public Task<IActionResult> Start([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.DunningStart)] HttpRequest req, string customerId, [DurableClient] DurableTaskClient client) =>

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using CollectionsFx.Api.Http;
+using CollectionsFx.Domain.Ledger;
+using CollectionsFx.Storage.Ledger;
 using CollectionsFx.Storage.Tasks;
 using CollectionsFx.Workflows.Dunning;
 using CollectionsFx.Workflows.Promises;
@@ -64,19 +66,47 @@ public static class DunningHandler
         return Results.Json(new { segment, eligible, started, alreadyRunning = eligible - started }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 
-    /// <summary>Handles <c>GET /api/dunning/{customerId}</c>: the cycle's status and state (levels sent, snooze, block).</summary>
-    public static async Task<IResult> GetAsync(string customerId, DurableTaskClient client, CancellationToken cancellationToken)
+    /// <summary>
+    /// Handles <c>GET /api/dunning/{customerId}</c>: the cycle's status and state (levels sent, snooze, block), and its history
+    /// in words: every action on the customer's ledger (notices, escalations, holds, calls), oldest first.
+    /// </summary>
+    public static async Task<IResult> GetAsync(string customerId, DurableTaskClient client, ILedgerStore ledger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(ledger);
         var instance = await client.GetInstanceAsync(DunningCycle.InstanceId(customerId), getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
-        return instance is null
-            ? NoCycle(customerId)
-            : Results.Json(new
-            {
-                instanceId = instance.InstanceId, runtimeStatus = instance.RuntimeStatus.ToString(), lastUpdatedAt = instance.LastUpdatedAt,
-                state = instance.IsRunning ? instance.ReadInputAs<DunningCycleInput>() : null,
-                outcome = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<DunningOutcome>() : null,
-            }, ApiJson.Options);
+        if (instance is null)
+        {
+            return NoCycle(customerId);
+        }
+
+        var history = (await ledger.LoadAsync(customerId, cancellationToken).ConfigureAwait(false)).Records.OfType<ContactRecord>()
+            .OrderBy(c => c.OccurredAt).Select(c => new { at = c.OccurredAt, action = c.ActionKind, c.DunningLevel, by = c.Automated ? "automation" : c.Resource, invoices = c.Invoices, text = Describe(c) });
+        return Results.Json(new
+        {
+            instanceId = instance.InstanceId, runtimeStatus = instance.RuntimeStatus.ToString(), createdAt = instance.CreatedAt, lastUpdatedAt = instance.LastUpdatedAt,
+            state = instance.IsRunning ? instance.ReadInputAs<DunningCycleInput>() : null,
+            outcome = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<DunningOutcome>() : null,
+            history,
+        }, ApiJson.Options);
+    }
+
+    /// <summary>One action in words, e.g. "E-mail, reminder level 2, on 3 invoices, by automation".</summary>
+    public static string Describe(ContactRecord contact)
+    {
+        ArgumentNullException.ThrowIfNull(contact);
+        var kind = contact.ActionKind switch
+        {
+            ActionKind.Email => "E-mail",
+            ActionKind.Call => "Call",
+            ActionKind.CrmEscalation => "CRM escalation",
+            ActionKind.SalesSupportRequest => "Request for sales support",
+            ActionKind.CreditHold => "Credit hold",
+            _ => "Write-off",
+        };
+        var level = contact.DunningLevel switch { null => "", 4 => ", final notice", { } l => $", reminder level {l}" };
+        var invoices = contact.Invoices.Count switch { 0 => "", 1 => $", on {contact.Invoices[0]}", var n => $", on {n} invoices" };
+        return $"{kind}{level}{invoices}, by {(contact.Automated ? "automation" : contact.Resource)}{(contact.Notes is { Length: > 0 } notes ? ": " + notes : "")}";
     }
 
     /// <summary>Handles <c>POST /api/dunning/{customerId}/signal</c>, body <c>{"kind":"snooze","until":"yyyy-MM-dd"}</c>.</summary>

@@ -100,6 +100,13 @@ public sealed class PromiseEndToEndTests(StackFixture stack) : IDisposable
                 Assert.Equal(2, activities.Count(a => a == Domain.Ledger.Activities.PromiseBroken)); // one event per invoice of the promise
                 Assert.Contains(Domain.Ledger.Activities.EscalateInCrm, activities);
 
+                // The cycle's history reads as what happened.
+                var cycle = await (await client.GetAsync($"/api/dunning/{customer}")).JsonAsync();
+                var history = cycle.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("text").GetString()!).ToList();
+                Assert.Equal("E-mail, reminder level 1, on 3 invoices, by automation", history[0]);
+                Assert.Contains(history, h => h.StartsWith("CRM escalation, on 2 invoices, by automation: Promise to pay", StringComparison.Ordinal));
+                Assert.Contains("E-mail, reminder level 2, on 3 invoices, by automation", history);
+
                 // A dispute on the third invoice holds it; payment of all three ends the cycle; nothing else was mailed.
                 var dispute = await client.PostAsJsonAsync($"/api/customers/{customer}/disputes", new { invoiceId = Inv(3), reasonCode = "QUANTITY" });
                 Assert.Equal(HttpStatusCode.Created, dispute.StatusCode);
