@@ -13,11 +13,11 @@ namespace CollectionsFx.Workflows.Tests;
 
 /// <summary>
 /// Both collection orchestrations in <see cref="DurableTaskTestHost"/> (the real Durable runtime, in memory): serialization,
-/// event names, timers, ContinueAsNew and retries as they run, with the application's work faked and playbook days of 300 ms.
+/// event names, timers, ContinueAsNew and retries as they run, with the application's work faked and playbook days of 500 ms, steps days apart (a busy machine may be slow to dispatch).
 /// </summary>
 public sealed class TestHostTests
 {
-    private static readonly TimeSpan Day = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan Day = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The work of the workflows over an in-memory book: what was sent, asked, escalated and held.</summary>
     private sealed class World : IDunningActions, IPromiseActions, ICollectionActions
@@ -38,15 +38,15 @@ public sealed class TestHostTests
         private static readonly Playbook Book = new("test", "test", [Segment.Smb], ["medium"],
         [
             new PlaybookStep("reminder-1", 1, DunningChannel.Email, "reminder-1", 0, false),
-            new PlaybookStep("reminder-2", 3, DunningChannel.Email, "reminder-2", 0, true),
-            new PlaybookStep("credit-hold", 5, DunningChannel.CreditHold, "credit-hold", 0, false),
+            new PlaybookStep("reminder-2", 4, DunningChannel.Email, "reminder-2", 0, true),
+            new PlaybookStep("credit-hold", 12, DunningChannel.CreditHold, "credit-hold", 0, false),
         ]);
 
         /// <summary>Playbook days since the test started.</summary>
         private int Today => clock.DateOf(DateTime.UtcNow).DayNumber - clock.EpochDate.DayNumber;
 
         public Task<DunningView> LoadViewAsync(string customerId, CancellationToken cancellationToken) =>
-            Task.FromResult(new DunningView(Book, clock, [new DunningItem("I1", Due, Paid ? 0m : 100m, 100m, "EUR")], false, ["m1", "m2"], 10 * Day));
+            Task.FromResult(new DunningView(Book, clock, [new DunningItem("I1", Due, Paid ? 0m : 100m, 100m, "EUR")], false, ["m1", "m2"], 3 * Day));
 
         public Task<NoticeResult> SendNoticeAsync(NoticeRequest request, CancellationToken cancellationToken)
         {
@@ -60,10 +60,16 @@ public sealed class TestHostTests
             return Task.CompletedTask;
         }
 
-        public Task<PromiseView?> LoadPromiseAsync(PromiseFollowUpInput input, CancellationToken cancellationToken) =>
-            Task.FromResult<PromiseView?>(new PromiseView(
-                input.CustomerId, input.PromiseId, Withdrawn ? PromiseState.Withdrawn : PromiseState.Open, clock.EpochDate, clock.EpochDate.AddDays(4), clock.EpochDate.AddDays(5),
-                500m, 0m, "EUR", ["I1"], clock, 2));
+        /// <summary>P1 is made on day 0 for day 4 (deadline day 5); any other is made on its first read for 20 days later.</summary>
+        public Task<PromiseView?> LoadPromiseAsync(PromiseFollowUpInput input, CancellationToken cancellationToken)
+        {
+            var made = input.PromiseId == "P1" ? clock.EpochDate : madeOn.GetOrAdd(input.PromiseId, _ => clock.DateOf(DateTime.UtcNow));
+            var promised = made.AddDays(input.PromiseId == "P1" ? 4 : 20);
+            return Task.FromResult<PromiseView?>(new PromiseView(
+                input.CustomerId, input.PromiseId, Withdrawn ? PromiseState.Withdrawn : PromiseState.Open, made, promised, promised.AddDays(1), 500m, 0m, "EUR", ["I1"], clock, 2));
+        }
+
+        private readonly ConcurrentDictionary<string, DateOnly> madeOn = new(StringComparer.Ordinal);
 
         public Task<NoticeResult> SendPromiseMailAsync(PromiseMailRequest request, CancellationToken cancellationToken)
         {
@@ -154,15 +160,15 @@ public sealed class TestHostTests
             // Confirmed on day 0, reminded on day 2 (promised date 4 - 2), judged on day 6 (deadline 5 + 1).
             Assert.Equal(["promise-confirmation", "promise-reminder", "verdict on day 6", "case promise-P1/broken", "case promise-P1/pattern", "task broken-promises"], world.Log);
 
-            // A second promise, learnt days after it was made (no confirmation), is withdrawn while it waits.
+            // A second promise, for 20 days later, is withdrawn after its confirmation while it waits for its reminder.
             var second = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(PromiseFollowUp), new PromiseFollowUpInput("C1", "P2"), new StartOrchestrationOptions(PromiseFollowUp.InstanceId("P2")));
-            await host.Client.WaitForInstanceStartAsync(second, wait.Token);
+            await WaitForAsync(world, () => world.Log.Count(l => l == "promise-confirmation") == 2, "the second confirmation");
             world.Withdrawn = true;
             await host.Client.RaiseEventAsync(second, PromiseFollowUp.ChangedEvent, "withdrawn");
             var withdrawn = await host.Client.WaitForInstanceCompletionAsync(second, getInputsAndOutputs: true, wait.Token);
             Assert.Equal(PromiseState.Withdrawn, withdrawn.ReadOutputAs<PromiseOutcome>()!.State);
             Assert.Equal(1, world.Log.Count(l => l.StartsWith("verdict", StringComparison.Ordinal)));
-            Assert.Equal(1, world.Log.Count(l => l == "promise-confirmation"));
+            Assert.Equal(1, world.Log.Count(l => l == "promise-reminder"));
         }
     }
 }
