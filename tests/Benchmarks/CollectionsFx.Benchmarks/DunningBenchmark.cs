@@ -28,12 +28,13 @@ namespace CollectionsFx.Benchmarks;
 /// invoices four days overdue, so its first step is one reminder e-mail. Measured: from the bulk start until the sink holds
 /// every customer's reminder (orchestrations/s, e-mails/s, duplicates by Message-ID); beside it, in the same run, a plain loop
 /// that reads the same views, decides, renders and sends the same reminders without Durable, outbox or ledger, at the same
-/// parallelism as the bulk start. Goal: the durable run under 5 minutes.
+/// parallelism as the bulk start. Goal: the durable run under 5 minutes. The durable phase stops after --minutes (bounded).
 /// </summary>
 internal static class DunningBenchmark
 {
-    public static async Task RunAsync(AzuriteProcess azurite, int customers)
+    public static async Task RunAsync(AzuriteProcess azurite, int customers, int minutes)
     {
+        var limit = TimeSpan.FromMinutes(minutes);
         await using var plainSink = new CountingSink();
         await using var durableSink = new CountingSink();
         var (app, _) = await BenchHost.StartAsync(azurite, 'd', new Dictionary<string, string?> { ["Smtp:Port"] = durableSink.Port.ToString(CultureInfo.InvariantCulture) }).ConfigureAwait(false);
@@ -78,21 +79,23 @@ internal static class DunningBenchmark
             var (eligible, started) = await app.Services.GetRequiredService<DunningScheduler>().StartAsync(client, _ => true, CancellationToken.None).ConfigureAwait(false);
             var startSeconds = watch.Elapsed.TotalSeconds;
             var expected = plainSink.Distinct;
-            var last = (Count: 0, At: Stopwatch.StartNew());
-            while (durableSink.Distinct < expected && last.At.Elapsed < TimeSpan.FromMinutes(2))
+            var next = TimeSpan.FromSeconds(30);
+            while (durableSink.Distinct < expected && watch.Elapsed < limit)
             {
-                await Task.Delay(500).ConfigureAwait(false);
-                if (durableSink.Distinct != last.Count)
+                await Task.Delay(250).ConfigureAwait(false);
+                if (watch.Elapsed >= next)
                 {
-                    last = (durableSink.Distinct, Stopwatch.StartNew());
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {watch.Elapsed.TotalSeconds,5:0} s: {durableSink.Distinct,6:N0} first steps mailed"));
+                    next += TimeSpan.FromSeconds(30);
                 }
             }
 
-            var durableSeconds = watch.Elapsed.TotalSeconds - (durableSink.Distinct < expected ? last.At.Elapsed.TotalSeconds : 0);
+            var durableSeconds = watch.Elapsed.TotalSeconds;
             await Task.Delay(3_000).ConfigureAwait(false); // a late duplicate would show up here
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  durable run: {started:N0} of {eligible:N0} cycles started in {startSeconds:0.0} s ({started / startSeconds:N0} starts/s); {durableSink.Distinct:N0} of {expected:N0} first steps mailed after {durableSeconds:0.0} s ({durableSink.Distinct / durableSeconds:N0} orchestrations/s and e-mails/s); {durableSink.Received - durableSink.Distinct} duplicates"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  durable / plain time = {durableSeconds / plainSeconds:0.0}x (goal: the durable run under 5 min: {(durableSeconds < 300 && durableSink.Distinct == expected ? "met" : "NOT met")})"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  durable / plain time = {(durableSink.Distinct == expected ? $"{durableSeconds / plainSeconds:0.0}x" : $"more than {durableSeconds / plainSeconds:0.0}x (stopped at {durableSink.Distinct:N0} of {expected:N0})")} (goal: the durable run under 5 min: {(durableSeconds < 300 && durableSink.Distinct == expected ? "met" : "NOT met")})"));
         }
         finally
         {

@@ -61,7 +61,7 @@ if (which is "dunning" or "all")
 {
     await using var azurite = await AzuriteProcess.StartAsync(root, location: null);
     Console.WriteLine("Daily dunning run over Azurite with an SMTP sink");
-    await DunningBenchmark.RunAsync(azurite, Option("--customers", 10_000));
+    await DunningBenchmark.RunAsync(azurite, Option("--customers", 10_000), Option("--minutes", 15));
 }
 
 if (which is "ingest" or "all")
