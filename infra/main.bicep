@@ -72,8 +72,8 @@ param scoringSchedule string = '0 0 2 * * *'
 @description('NCRONTAB schedule (with seconds, UTC) of the monthly retraining.')
 param retrainSchedule string = '0 0 3 1 * *'
 
-@description('NCRONTAB schedule (with seconds, UTC) of the daily check that every customer to dun has its cycle.')
-param dunningSchedule string = '0 0 6 * * *'
+@description('NCRONTAB schedule (with seconds, UTC) of the check that every customer to dun has its cycle: hourly, it acts at Dunning__DailyHour tenant time.')
+param dunningSchedule string = '0 0 * * * *'
 
 @description('ISO 4217 currency every KPI is reported in.')
 @minLength(3)

@@ -21,7 +21,7 @@ public sealed partial class JobScheduler(IServiceProvider services, IConfigurati
             ["PullErpDeltas"] = (sp, ct) => sp.GetRequiredService<ErpPullService>().PullAsync(ct),
             ["ScoreOpenInvoices"] = (sp, ct) => CollectionsFx.Api.Scoring.ScoringHandler.StartAsync(
                 sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>(), sp.GetRequiredService<CollectionsFx.Api.Insights.InsightsService>().Today(), ct),
-            ["EnsureDunningCycles"] = (sp, ct) => sp.GetRequiredService<CollectionsFx.Api.Dunning.DunningScheduler>().EnsureCyclesAsync(
+            ["EnsureDunningCycles"] = (sp, ct) => sp.GetRequiredService<CollectionsFx.Api.Dunning.DunningScheduler>().OnTimerAsync(
                 sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>(), ct),
             ["RetrainModel"] = (sp, ct) => sp.GetRequiredService<CollectionsFx.Api.Scoring.ModelService>().StartRetrainingAsync(
                 sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>(), ct),

@@ -14,7 +14,7 @@ public sealed class DunningHttpFunctions(DunningScheduler scheduler, CustomerAct
 {
     [Function("EnsureDunningCycles")]
     public Task Daily([TimerTrigger(Api.Jobs.Schedules.Dunning)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
-        scheduler.EnsureCyclesAsync(client, context.CancellationToken);
+        scheduler.OnTimerAsync(client, context.CancellationToken);
 
     [Function("GetDunningCycle")]
     public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Dunning)] HttpRequest req, string customerId, [DurableClient] DurableTaskClient client) =>

@@ -5,17 +5,24 @@ using Microsoft.Extensions.Logging;
 namespace CollectionsFx.Api.Dunning;
 
 /// <summary>
-/// The daily check (timer <c>EnsureDunningCycles</c>): every customer with an open invoice overdue or due within a week (the
+/// The daily check (timer <c>EnsureDunningCycles</c>, hourly; it acts in the hour <see cref="DunningOptions.DailyHour"/> of the
+/// tenant's time zone, since Linux Function Apps run timers in UTC only): every customer with an open invoice overdue or due within a week (the
 /// earliest courtesy step of the shipped playbooks) has a running dunning cycle. Starting is idempotent per customer; a cycle
 /// that ended (all paid) is started again when new items fall due.
 /// </summary>
-public sealed partial class DunningScheduler(InsightsService insights, ILogger<DunningScheduler> logger)
+public sealed partial class DunningScheduler(InsightsService insights, Microsoft.Extensions.Options.IOptions<DunningOptions> options, TimeProvider time, ILogger<DunningScheduler> logger)
 {
     /// <summary>How many cycles are started at once (each start is two calls to the Durable backend).</summary>
     public const int Parallelism = 8;
 
     /// <summary>Days before the due date from which a customer is eligible.</summary>
     public const int LeadDays = 7;
+
+    /// <summary>The hourly timer: the daily check when it is <see cref="DunningOptions.DailyHour"/> o'clock in the tenant's zone; null otherwise.</summary>
+    public async Task<int?> OnTimerAsync(DurableTaskClient client, CancellationToken cancellationToken) =>
+        TimeZoneInfo.ConvertTime(time.GetUtcNow(), insights.Calendar.Zone).Hour == options.Value.DailyHour
+            ? await EnsureCyclesAsync(client, cancellationToken).ConfigureAwait(false)
+            : null;
 
     /// <summary>Starts the missing cycles; returns how many were started.</summary>
     public async Task<int> EnsureCyclesAsync(DurableTaskClient client, CancellationToken cancellationToken) =>

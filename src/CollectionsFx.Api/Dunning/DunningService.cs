@@ -45,6 +45,9 @@ public sealed class DunningOptions
     /// <summary>Mailbox that also receives requests for sales support; none when empty.</summary>
     public string? SalesSupportAddress { get; set; }
 
+    /// <summary>The hour (0-23, tenant's time zone) of the daily check that every customer to dun has its cycle.</summary>
+    public int DailyHour { get; set; } = 6;
+
     /// <summary>Days before the promised date the customer is reminded of a promise.</summary>
     public int PromiseReminderDays { get; set; } = 2;
 }

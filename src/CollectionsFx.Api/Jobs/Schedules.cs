@@ -19,7 +19,7 @@ public static class Schedules
     /// <summary>Monthly retraining with the promotion rule: the app setting <c>RetrainSchedule</c> (03:00 UTC on the 1st by default).</summary>
     public const string Retrain = "%RetrainSchedule%";
 
-    /// <summary>The daily check that every customer with something to dun has its cycle: the app setting <c>DunningSchedule</c> (06:00 UTC by default; set it to 06:00 of the tenant's zone).</summary>
+    /// <summary>The check that every customer with something to dun has its cycle: the app setting <c>DunningSchedule</c>, hourly; it acts at <c>Dunning:DailyHour</c> (06) tenant time.</summary>
     public const string Dunning = "%DunningSchedule%";
 
     /// <summary>Values of the app settings that schedules name, when configuration has none.</summary>
@@ -28,7 +28,7 @@ public static class Schedules
         ["ErpPullSchedule"] = "0 */5 * * * *",
         ["ScoringSchedule"] = "0 0 2 * * *",
         ["RetrainSchedule"] = "0 0 3 1 * *",
-        ["DunningSchedule"] = "0 0 6 * * *",
+        ["DunningSchedule"] = "0 0 * * * *",
     };
 
     /// <summary>The NCRONTAB expression of a schedule: itself, or for <c>%Setting%</c> the setting's value or its default.</summary>
