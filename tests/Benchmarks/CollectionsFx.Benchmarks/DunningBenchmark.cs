@@ -92,7 +92,7 @@ internal static class DunningBenchmark
             while (durableSink.Distinct < expected && watch.Elapsed < limit)
             {
                 await Task.Delay(250).ConfigureAwait(false);
-                if (starting.IsCompleted && double.IsNaN(startSeconds))
+                if (starting.IsCompletedSuccessfully && double.IsNaN(startSeconds))
                 {
                     startSeconds = watch.Elapsed.TotalSeconds;
                 }
