@@ -23,9 +23,11 @@ public static class LocalHost
 
     /// <summary>
     /// Builds the host; <paramref name="settings"/> override configuration (tests, `cfx up`), and
-    /// <paramref name="tasks"/> registers orchestrators and activities (the workflows, or a test's own).
+    /// <paramref name="tasks"/> registers orchestrators and activities (the workflows, or a test's own), and
+    /// <paramref name="services"/> has the last word on registrations (tests: a clock pinned to a date).
     /// </summary>
-    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null, Action<DurableTaskRegistry>? tasks = null)
+    public static WebApplication Build(
+        string[] args, IReadOnlyDictionary<string, string?>? settings = null, Action<DurableTaskRegistry>? tasks = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -58,6 +60,7 @@ public static class LocalHost
         builder.Services.AddHostedService<JobScheduler>();
         builder.Services.AddHostedService<RescoreWorker>();
         builder.Services.AddSingleton<ImportWatcher>();
+        services?.Invoke(builder.Services);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ImportWatcher>());
         builder.AddLocalDurableTask(builder.Configuration["Storage:ConnectionString"]!, durable, registry =>
         {

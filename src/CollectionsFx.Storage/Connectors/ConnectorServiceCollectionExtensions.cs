@@ -46,7 +46,8 @@ public static class ConnectorServiceCollectionExtensions
             resilience.Retry.ShouldRetryAfterHeader = true;
             resilience.AttemptTimeout.Timeout = crm.Value.AttemptTimeout;
             resilience.CircuitBreaker.SamplingDuration = crm.Value.AttemptTimeout * 3;
-            resilience.TotalRequestTimeout.Timeout = (crm.Value.AttemptTimeout + crm.Value.RetryDelay * 8) * (crm.Value.MaxRetries + 1);
+            // Every attempt may time out and the exponential delays double each time; half a minute more for Retry-After waits.
+            resilience.TotalRequestTimeout.Timeout = (crm.Value.AttemptTimeout * (crm.Value.MaxRetries + 1)) + (crm.Value.RetryDelay * Math.Pow(2, crm.Value.MaxRetries + 1)) + TimeSpan.FromSeconds(30);
         });
         services.AddSingleton<ICrmConnector>(sp =>
         {

@@ -74,7 +74,7 @@ public sealed class StackFixture : IAsyncLifetime
     /// A second local host on the same Azurite with its own prefix (so its data, rates and targets are its own), for tests
     /// that would disturb the shared one. The caller disposes it.
     /// </summary>
-    public async Task<(WebApplication App, HttpClient Client)> StartIsolatedHostAsync(IDictionary<string, string?>? settings = null)
+    public async Task<(WebApplication App, HttpClient Client)> StartIsolatedHostAsync(IDictionary<string, string?>? settings = null, DateOnly? today = null)
     {
         var all = HostSettings(AzuriteFixture.NewPrefix());
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -82,7 +82,9 @@ public sealed class StackFixture : IAsyncLifetime
             all[key] = value;
         }
 
-        var host = LocalHost.Build([], all, Durable.TestWorkflows.Register);
+        // A host pinned to a date sees that date as today at the real time of day (its clock runs shifted by whole days).
+        var shift = today is { } pinned ? TimeSpan.FromDays(pinned.DayNumber - DateOnly.FromDateTime(DateTime.UtcNow).DayNumber) : TimeSpan.Zero;
+        var host = LocalHost.Build([], all, Durable.TestWorkflows.Register, services => services.AddSingleton<TimeProvider>(new ShiftedTimeProvider(shift)));
         await host.StartAsync().ConfigureAwait(false);
         return (host, new HttpClient { BaseAddress = LocalHost.ApiAddress(host) });
     }
@@ -93,13 +95,13 @@ public sealed class StackFixture : IAsyncLifetime
     /// count is not enough: one demo event may be several log events, so a count can be reached by a partial snapshot).
     /// The caller disposes it.
     /// </summary>
-    public async Task<(WebApplication App, HttpClient Client)> StartDemoHostAsync(Cli.Demo.DemoOptions options, IDictionary<string, string?>? settings = null)
+    public async Task<(WebApplication App, HttpClient Client)> StartDemoHostAsync(Cli.Demo.DemoOptions options, IDictionary<string, string?>? settings = null, DateOnly? today = null)
     {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var (app, client) = await StartIsolatedHostAsync(settings).ConfigureAwait(false);
-        var seeder = new Cli.Demo.DemoSeeder(client, new Dictionary<string, string> { [Source] = Secret }, TimeProvider.System);
-        await seeder.SeedRatesAsync(Cli.Demo.DemoCompany.RatesCsv(options, today)).ConfigureAwait(false);
-        var events = Cli.Demo.DemoCompany.Generate(options, today);
+        var (app, client) = await StartIsolatedHostAsync(settings, today).ConfigureAwait(false);
+        var day = today ?? DateOnly.FromDateTime(DateTime.UtcNow);
+        var seeder = new Cli.Demo.DemoSeeder(client, new Dictionary<string, string> { [Source] = Secret }, app.Services.GetRequiredService<TimeProvider>());
+        await seeder.SeedRatesAsync(Cli.Demo.DemoCompany.RatesCsv(options, day)).ConfigureAwait(false);
+        var events = Cli.Demo.DemoCompany.Generate(options, day);
         Assert.Equal(events.Count, await seeder.SeedAsync(events, sourceOverride: Source).ConfigureAwait(false));
         await app.Services.GetRequiredService<Api.Insights.InsightsService>().RefreshAsync(CancellationToken.None).ConfigureAwait(false);
         await client.WaitForSnapshotAsync(events.Count).ConfigureAwait(false);
@@ -140,4 +142,10 @@ public sealed class StackFixture : IAsyncLifetime
 public sealed class StackCollection : ICollectionFixture<StackFixture>
 {
     public const string Name = "stack";
+}
+
+/// <summary>The system clock moved by a fixed offset: a test host that lives on a pinned date, with real time passing.</summary>
+public sealed class ShiftedTimeProvider(TimeSpan offset) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;
 }

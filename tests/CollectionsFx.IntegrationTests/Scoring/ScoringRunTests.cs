@@ -76,12 +76,14 @@ public sealed class ScoringRunTests(StackFixture stack, ITestOutputHelper output
                 await registry.SaveAsync(card, Model());
                 await registry.PromoteAsync("m1", "first model", DateTimeOffset.UtcNow, m => ModelValidator.Problem(m.ToArray()));
 
-                var start = await client.PostAsJsonAsync("/api/scoring/runs", new { asOf = "2026-12-04" });
-                var again = await client.PostAsJsonAsync("/api/scoring/runs", new { asOf = "2026-12-04" });
+                // As of today: the book as known on a past date would not hold the invoices just ingested.
+                var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                var start = await client.PostAsJsonAsync("/api/scoring/runs", new { asOf = today });
+                var again = await client.PostAsJsonAsync("/api/scoring/runs", new { asOf = today });
                 Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
                 Assert.Equal(HttpStatusCode.OK, again.StatusCode);
                 var id = (await start.JsonAsync()).GetProperty("instanceId").GetString()!;
-                Assert.Equal("scoring-2026-12-04", id);
+                Assert.Equal("scoring-" + today, id);
                 Assert.False((await again.JsonAsync()).GetProperty("started").GetBoolean());
 
                 var summary = await WaitForRunAsync(client, id);
@@ -97,7 +99,7 @@ public sealed class ScoringRunTests(StackFixture stack, ITestOutputHelper output
                 // The gaps now read the scores: the bigger invoice (at the 80th percentile of open amounts) is "high value at risk"
                 // exactly when its likelihood is below one half.
                 var second = scores.Single(x => x.GetProperty("invoiceId").GetString() == customer + "-2").GetProperty("likelihood").GetDouble();
-                var gaps = await (await client.GetAsync("/api/gaps?kind=highValueAtRisk&asOf=2026-12-04")).JsonAsync();
+                var gaps = await (await client.GetAsync($"/api/gaps?kind=highValueAtRisk&asOf={today}")).JsonAsync();
                 Assert.True(second < 0.5, $"the overdue invoice should score low, got {second}");
                 Assert.Equal(second < 0.5, gaps.GetProperty("gaps").EnumerateArray().Any(g => g.GetProperty("invoiceIds").EnumerateArray().Any(i => i.GetString() == customer + "-2")));
                 // Mining filters by the scores' risk bands; the paid invoice was never scored.
@@ -110,7 +112,7 @@ public sealed class ScoringRunTests(StackFixture stack, ITestOutputHelper output
                 {
                     Assert.InRange(s.GetProperty("likelihood").GetDouble(), 0, 1);
                     Assert.Equal("m1", s.GetProperty("modelVersion").GetString());
-                    Assert.True(DateOnly.Parse(s.GetProperty("expectedPayDate").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > new DateOnly(2026, 12, 4));
+                    Assert.True(DateOnly.Parse(s.GetProperty("expectedPayDate").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture));
                     Assert.Equal(FeatureBuilder.RiskBand(s.GetProperty("likelihood").GetDouble()), s.GetProperty("riskBand").GetString());
                     var reasons = s.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()!).ToList();
                     Assert.InRange(reasons.Count, 1, 3);
@@ -139,10 +141,10 @@ public sealed class ScoringRunTests(StackFixture stack, ITestOutputHelper output
                 Assert.Equal(2, summary.GetProperty("distribution").GetProperty("bins").EnumerateArray().Sum(b => b.GetInt32()));
                 Assert.False(summary.TryGetProperty("shift", out var none1) && none1.ValueKind != JsonValueKind.Null, "the first run has no previous one");
                 Assert.True(summary.GetProperty("seconds").GetDouble() >= 0);
-                var next = await client.PostAsJsonAsync("/api/scoring/runs", new { asOf = "2026-12-05" });
+                var next = await client.PostAsJsonAsync("/api/scoring/runs", new { asOf = DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture).AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) });
                 var nextSummary = await WaitForRunAsync(client, (await next.JsonAsync()).GetProperty("instanceId").GetString()!);
                 var shift = nextSummary.GetProperty("shift");
-                Assert.Equal("scoring-2026-12-04", shift.GetProperty("previousRunId").GetString());
+                Assert.Equal("scoring-" + today, shift.GetProperty("previousRunId").GetString());
                 Assert.InRange(shift.GetProperty("psi").GetDouble(), 0, 1);
                 Assert.False(string.IsNullOrEmpty(shift.GetProperty("verdict").GetString()));
             }
