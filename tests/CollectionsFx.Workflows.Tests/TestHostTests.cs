@@ -63,8 +63,8 @@ public sealed class TestHostTests
         /// <summary>P1 is made on day 0 for day 4 (deadline day 5); any other is made on its first read for 20 days later.</summary>
         public Task<PromiseView?> LoadPromiseAsync(PromiseFollowUpInput input, CancellationToken cancellationToken)
         {
-            var made = input.PromiseId == "P1" ? clock.EpochDate : madeOn.GetOrAdd(input.PromiseId, _ => clock.DateOf(DateTime.UtcNow));
-            var promised = made.AddDays(input.PromiseId == "P1" ? 4 : 20);
+            var made = input.PromiseId is "P1" or "KEPT1" ? clock.EpochDate : madeOn.GetOrAdd(input.PromiseId, _ => clock.DateOf(DateTime.UtcNow));
+            var promised = made.AddDays(input.PromiseId is "P1" or "KEPT1" ? 4 : 20);
             return Task.FromResult<PromiseView?>(new PromiseView(
                 input.CustomerId, input.PromiseId, Withdrawn ? PromiseState.Withdrawn : PromiseState.Open, made, promised, promised.AddDays(1), 500m, 0m, "EUR", ["I1"], clock, 2));
         }
@@ -80,7 +80,7 @@ public sealed class TestHostTests
         public Task<PromiseVerdict> RecordVerdictAsync(PromiseFollowUpInput input, CancellationToken cancellationToken)
         {
             Log.Enqueue($"verdict on day {Today}");
-            return Task.FromResult(new PromiseVerdict(PromiseState.Broken, 0m, "P0"));
+            return Task.FromResult(input.PromiseId.StartsWith("KEPT", StringComparison.Ordinal) ? new PromiseVerdict(PromiseState.Kept, 500m, null) : new PromiseVerdict(PromiseState.Broken, 0m, "P0"));
         }
 
         public Task<ActionResult> EscalateAsync(EscalationRequest request, CancellationToken cancellationToken)
@@ -169,6 +169,34 @@ public sealed class TestHostTests
             Assert.Equal(PromiseState.Withdrawn, withdrawn.ReadOutputAs<PromiseOutcome>()!.State);
             Assert.Equal(1, world.Log.Count(l => l.StartsWith("verdict", StringComparison.Ordinal)));
             Assert.Equal(1, world.Log.Count(l => l == "promise-reminder"));
+        }
+    }
+
+    [Fact]
+    public async Task A_kept_promise_is_recorded_without_escalation_and_a_snoozed_then_blocked_cycle_sends_nothing_until_unblocked()
+    {
+        var (host, world) = await StartAsync();
+        await using (host)
+        {
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var kept = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(PromiseFollowUp), new PromiseFollowUpInput("C1", "KEPT1"), new StartOrchestrationOptions(PromiseFollowUp.InstanceId("KEPT1")));
+            var done = await host.Client.WaitForInstanceCompletionAsync(kept, getInputsAndOutputs: true, wait.Token);
+            Assert.Equal(new PromiseOutcome("KEPT1", PromiseState.Kept, false, false, "evaluated"), done.ReadOutputAs<PromiseOutcome>());
+            Assert.DoesNotContain(world.Log, l => l.StartsWith("case", StringComparison.Ordinal) || l.StartsWith("task", StringComparison.Ordinal));
+
+            // A cycle blocked by a person before its first step sends nothing; unblocked, it sends the step that came meanwhile.
+            // (The promise took six playbook days and the block eight more: day 14 or later, past the credit hold's day 11.)
+            var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(DunningCycle), new DunningCycleInput("C1", Blocked: true), new StartOrchestrationOptions(DunningCycle.InstanceId("C1")));
+            await Task.Delay(8 * Day);
+            Assert.DoesNotContain("reminder-1", world.Log);
+            var before = world.Log.Count;
+            await host.Client.RaiseEventAsync(id, DunningCycle.SignalEvent, new DunningSignal("unblock"));
+            await WaitForAsync(world, () => world.Log.Count > before, "the step after the block");
+            // Days went by while it was blocked: it catches up to the highest step reached, once, not every step in turn.
+            Assert.Equal(["credit-hold"], world.Log.Skip(before));
+            var state = (await host.Client.GetInstanceAsync(id, getInputsAndOutputs: true))!.ReadInputAs<DunningCycleInput>()!;
+            Assert.False(state.Blocked);
+            await host.Client.TerminateInstanceAsync(id);
         }
     }
 }
