@@ -37,6 +37,7 @@ public static class EndpointRouteBuilderExtensions
         api.MapPost(Routes.DunningSignal, (HttpRequest req, string customerId, DurableTaskClient client, CancellationToken ct) => Dunning.DunningHandler.SignalAsync(req, customerId, client, ct)).WithName("SignalDunningCycle");
         api.MapPost(Routes.DunningApproval, (HttpRequest req, string customerId, DurableTaskClient client, Storage.Tasks.TaskStore tasks, CancellationToken ct) => Dunning.DunningHandler.ApproveAsync(req, customerId, client, tasks, ct)).WithName("ApproveDunningStep");
         api.MapPost(Routes.DunningBulkStart, (HttpRequest req, DurableTaskClient client, Dunning.DunningScheduler scheduler, CancellationToken ct) => Dunning.DunningHandler.StartManyAsync(req, client, scheduler, ct)).WithName("StartDunningCycles");
+        api.MapPost(Routes.DunningBulk, (HttpRequest req, DurableTaskClient client, Insights.InsightsService insights, CancellationToken ct) => Dunning.DunningHandler.BulkAsync(req, client, insights, ct)).WithName("ChangeDunningCycles");
         api.MapPost(Routes.DunningStop, (HttpRequest req, string customerId, DurableTaskClient client, CancellationToken ct) => Dunning.DunningHandler.StopAsync(req, customerId, client, ct)).WithName("StopDunningCycle");
         api.MapPost(Routes.CustomerPromises, (HttpRequest req, string customerId, Collections.CustomerActionsHandler h, DurableTaskClient client, CancellationToken ct) => h.RecordPromiseAsync(req, customerId, client, ct)).WithName("RecordPromise");
         api.MapPost(Routes.PromiseWithdraw, (string customerId, string promiseId, Collections.CustomerActionsHandler h, DurableTaskClient client, CancellationToken ct) => h.WithdrawPromiseAsync(customerId, promiseId, client, ct)).WithName("WithdrawPromise");
@@ -45,6 +46,7 @@ public static class EndpointRouteBuilderExtensions
         api.MapPost(Routes.DisputeResolve, (HttpRequest req, string customerId, string disputeId, Collections.CustomerActionsHandler h, CancellationToken ct) => h.ResolveDisputeAsync(req, customerId, disputeId, ct)).WithName("ResolveDispute");
         api.MapGet(Routes.Worklist, (HttpRequest req, Collections.WorklistHandler h, CancellationToken ct) => h.ListAsync(req, ct)).WithName("GetWorklist");
         api.MapPost(Routes.WorklistExecute, (HttpRequest req, string customerId, Collections.WorklistHandler h, CancellationToken ct) => h.ExecuteAsync(req, customerId, ct)).WithName("ExecuteNextBestAction");
+        api.MapPost(Routes.TaskDone, (HttpRequest req, string customerId, Collections.CustomerActionsHandler h, CancellationToken ct) => h.TaskDoneAsync(req, customerId, ct)).WithName("CompleteTask");
         api.MapGet(Routes.Tasks, (HttpRequest req, Collections.CustomerActionsHandler h, CancellationToken ct) => h.TasksAsync(req, ct)).WithName("ListTasks");
         api.MapGet(Routes.Forecast, (HttpRequest req, ForecastHandler h, CancellationToken ct) => h.ForecastAsync(req, ct)).WithName("GetCashForecast");
         api.MapGet(Routes.ForecastBacktest, (HttpRequest req, ForecastHandler h, CancellationToken ct) => h.BacktestAsync(req, ct)).WithName("GetForecastBacktest");

@@ -60,6 +60,9 @@ public static class Routes
     /// <summary>Starts the cycles of every eligible customer, a segment or a list, throttled (POST).</summary>
     public const string DunningBulkStart = "dunning/start";
 
+    /// <summary>Stops, blocks, unblocks or snoozes the running cycles of a segment, a list or all customers, throttled (POST).</summary>
+    public const string DunningBulk = "dunning/bulk";
+
     /// <summary>A customer's dunning cycle: status and state (GET).</summary>
     public const string Dunning = "dunning/{customerId}";
 
@@ -98,6 +101,9 @@ public static class Routes
 
     /// <summary>Executes a customer's next-best action, or the one named (POST).</summary>
     public const string WorklistExecute = "worklist/{customerId}/execute";
+
+    /// <summary>Marks a customer's task done (POST, body names the task's key).</summary>
+    public const string TaskDone = "tasks/{customerId}/done";
 
     /// <summary>Process variants (GET).</summary>
     public const string MiningVariants = "mining/variants";

@@ -10,7 +10,7 @@ using Microsoft.DurableTask.Client;
 namespace CollectionsFx.Functions.Dunning;
 
 /// <summary>Dunning for finance ops over HTTP (each trigger binds the route and calls the shared handler) and the daily timer.</summary>
-public sealed class DunningHttpFunctions(DunningScheduler scheduler, CustomerActionsHandler customers, WorklistHandler worklist, Storage.Tasks.TaskStore tasks, Storage.Ledger.ILedgerStore ledger)
+public sealed class DunningHttpFunctions(DunningScheduler scheduler, CustomerActionsHandler customers, WorklistHandler worklist, Storage.Tasks.TaskStore tasks, Storage.Ledger.ILedgerStore ledger, Api.Insights.InsightsService insights)
 {
     [Function("EnsureDunningCycles")]
     public Task Daily([TimerTrigger(Api.Jobs.Schedules.Dunning)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
@@ -35,6 +35,14 @@ public sealed class DunningHttpFunctions(DunningScheduler scheduler, CustomerAct
     [Function("StartDunningCycles")]
     public Task<IActionResult> StartMany([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.DunningBulkStart)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         DunningHandler.StartManyAsync(req, client, scheduler, req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function("ChangeDunningCycles")]
+    public Task<IActionResult> Bulk([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.DunningBulk)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        DunningHandler.BulkAsync(req, client, insights, req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function("CompleteTask")]
+    public Task<IActionResult> TaskDone([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.TaskDone)] HttpRequest req, string customerId) =>
+        customers.TaskDoneAsync(req, customerId, req.HttpContext.RequestAborted).ToActionResult();
 
     [Function("StopDunningCycle")]
     public Task<IActionResult> Stop([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.DunningStop)] HttpRequest req, string customerId, [DurableClient] DurableTaskClient client) =>

@@ -140,6 +140,31 @@ public sealed class CustomerActionsHandler(IngestionService ingestion, ILedgerSt
         return Results.Json(new { tasks = await tasks.OpenAsync(assignee, customer, cancellationToken).ConfigureAwait(false) }, ApiJson.Options);
     }
 
+    /// <summary>Handles <c>POST /api/tasks/{customerId}/done</c>, body <c>{"key":"…"}</c>: closes the task (404 when there is no such open task).</summary>
+    public async Task<IResult> TaskDoneAsync(HttpRequest request, string customerId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!body.TryGetValue("key", out var k) || JsonBody.Text(k) is not { Length: > 0 } key)
+        {
+            return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid task", "key", "the task's key is required");
+        }
+
+        var by = request.Headers[Insights.InsightsHandler.PrincipalHeader].ToString() is { Length: > 0 } p ? p : "function key";
+        var open = await tasks.OpenAsync(customerId: customerId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!open.Any(t => t.Key == key) || !await tasks.CloseAsync(customerId, key, by, cancellationToken).ConfigureAwait(false))
+        {
+            return Problems.Field(StatusCodes.Status404NotFound, "No such task", "key", $"customer '{customerId}' has no open task '{key}'");
+        }
+
+        return Results.Json(new { customerId, key, status = WorkTask.Done, by }, ApiJson.Options);
+    }
+
     private string Today() => time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static async Task<(JsonObject? Data, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken ct)

@@ -66,6 +66,69 @@ public static class DunningHandler
         return Results.Json(new { segment, eligible, started, alreadyRunning = eligible - started }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 
+    /// <summary>The actions of <c>POST /api/dunning/bulk</c>.</summary>
+    public static readonly IReadOnlyList<string> BulkActions = ["stop", "block", "unblock", "snooze"];
+
+    /// <summary>
+    /// Handles <c>POST /api/dunning/bulk</c>, body <c>{"action":"block","segment":"Smb"}</c> (or <c>customerIds</c>, or neither for
+    /// every customer; <c>until</c> for a snooze): acts on each running cycle of the selection, a few at a time.
+    /// </summary>
+    public static async Task<IResult> BulkAsync(HttpRequest request, DurableTaskClient client, Insights.InsightsService insights, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(insights);
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var action = body.TryGetValue("action", out var a) ? JsonBody.Text(a) : null;
+        if (action is null || !BulkActions.Contains(action))
+        {
+            return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid bulk action", "action", $"must be one of {string.Join(", ", BulkActions)}");
+        }
+
+        DateOnly? until = null;
+        if (action == "snooze")
+        {
+            if (!body.TryGetValue("until", out var u) || !DateOnly.TryParseExact(JsonBody.Text(u), "yyyy-MM-dd", out var date))
+            {
+                return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid bulk action", "until", "a snooze needs the date it ends, yyyy-MM-dd");
+            }
+
+            until = date;
+        }
+
+        var segment = body.TryGetValue("segment", out var s) ? JsonBody.Text(s) : null;
+        var ids = body.TryGetValue("customerIds", out var c) && c.ValueKind == JsonValueKind.Array ? c.EnumerateArray().Select(e => e.GetString()).OfType<string>().ToHashSet(StringComparer.Ordinal) : null;
+        var book = await (await insights.CurrentAsync(cancellationToken).ConfigureAwait(false)).BookAsOfAsync(insights.Today()).ConfigureAwait(false);
+        var selected = book.Accounts.Where(x => (segment is null || string.Equals(x.Segment, segment, StringComparison.OrdinalIgnoreCase)) && (ids is null || ids.Contains(x.CustomerId)))
+            .Select(x => x.CustomerId).ToList();
+        var by = Principal(request) ?? "function key";
+        var acted = 0;
+        await Parallel.ForEachAsync(selected, new ParallelOptions { MaxDegreeOfParallelism = DunningScheduler.Parallelism, CancellationToken = cancellationToken }, async (customer, ct) =>
+        {
+            var id = DunningCycle.InstanceId(customer);
+            if (!await RunningAsync(client, id, ct).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            if (action == "stop")
+            {
+                await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Output = new DunningOutcome(customer, 0, $"stopped by {by}") }, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await client.RaiseEventAsync(id, DunningCycle.SignalEvent, new DunningSignal(action, until, by), ct).ConfigureAwait(false);
+            }
+
+            Interlocked.Increment(ref acted);
+        }).ConfigureAwait(false);
+        return Results.Json(new { action, segment, until, selected = selected.Count, acted }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
     /// <summary>
     /// Handles <c>GET /api/dunning/{customerId}</c>: the cycle's status and state (levels sent, snooze, block), and its history
     /// in words: every action on the customer's ledger (notices, escalations, holds, calls), oldest first.

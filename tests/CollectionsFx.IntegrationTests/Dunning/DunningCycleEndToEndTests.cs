@@ -52,7 +52,21 @@ public sealed class DunningCycleEndToEndTests(StackFixture stack)
                 await (await client.PostAsJsonAsync($"/api/dunning/{customer}/approval", new { approved = "yes" })).AssertProblemAsync(422, "approved");
                 await (await client.PostAsJsonAsync($"/api/dunning/{customer}/approval", new { approved = true })).AssertProblemAsync(422, "by");
                 await (await client.PostAsJsonAsync($"/api/dunning/nobody/approval", new { approved = true, by = "m" })).AssertProblemAsync(404, "customerId");
+                // The request is a task in the manager's list; the approval closes it.
+                JsonElement task = default;
+                for (var attempt = 0; attempt < 100 && task.ValueKind != JsonValueKind.Object; attempt++)
+                {
+                    await Task.Delay(100);
+                    var open = (await (await client.GetAsync($"/api/tasks?assignee=collections-manager&customerId={customer}")).JsonAsync()).GetProperty("tasks");
+                    task = open.GetArrayLength() > 0 ? open[0] : default;
+                }
+
+                Assert.Equal("approval", task.GetProperty("kind").GetString());
+                Assert.StartsWith("Approve final-notice", task.GetProperty("subject").GetString(), StringComparison.Ordinal);
+                await (await client.PostAsJsonAsync($"/api/tasks/{customer}/done", new { key = "nope" })).AssertProblemAsync(404, "key");
+
                 Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync($"/api/dunning/{customer}/approval", new { approved = true, by = "collections-manager" })).StatusCode);
+                Assert.Equal(0, (await (await client.GetAsync($"/api/tasks?customerId={customer}")).JsonAsync()).GetProperty("tasks").GetArrayLength());
 
                 var mail = Assert.Single(await sink.WaitForAsync(1));
                 Assert.StartsWith("Letzte Mahnung", mail.Subject, StringComparison.Ordinal); // the customer is in Germany
@@ -149,6 +163,10 @@ public sealed class DunningCycleEndToEndTests(StackFixture stack)
                 var payment = Events.Single(EventTypes.Payment, Events.Payment(overdue + "-P", overdue, 100m, (overdue + "-1", 100m)));
                 Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, payment)).StatusCode);
                 await app.Services.GetRequiredService<Api.Insights.InsightsService>().RefreshAsync(CancellationToken.None);
+                // A bulk block pauses the selection's running cycles.
+                await (await client.PostAsJsonAsync("/api/dunning/bulk", new { action = "pause" })).AssertProblemAsync(422, "action");
+                var blocked = await (await client.PostAsJsonAsync("/api/dunning/bulk", new { action = "block", customerIds = new[] { overdue, paid } })).JsonAsync();
+                Assert.Equal((2, 1), (blocked.GetProperty("selected").GetInt32(), blocked.GetProperty("acted").GetInt32()));
                 await durable.RaiseEventAsync(DunningCycle.InstanceId(overdue), DunningCycle.ApprovalEvent, new ApprovalDecision(false, "collections-manager"));
                 Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync($"/api/dunning/{overdue}/signal", new { kind = "changed" })).StatusCode);
                 using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -83,6 +83,20 @@ public sealed class WorklistApiTests(StackFixture stack)
                 await Task.Delay(500);
                 Assert.Single(sink.Messages, m => m.MessageId == messageId);
 
+                // A call becomes a task in the collector's list; done, it leaves the list.
+                var caller = items.FirstOrDefault(i => i.GetProperty("proposals").EnumerateArray().Any(p => p.GetProperty("action").GetString() == "call"));
+                Assert.Equal(JsonValueKind.Object, caller.ValueKind);
+                {
+                    var callee = caller.GetProperty("customer").GetProperty("customerId").GetString()!;
+                    var call = await (await client.PostAsJsonAsync($"/api/worklist/{callee}/execute", new { action = "call" })).JsonAsync();
+                    Assert.True(call.GetProperty("done").GetBoolean(), call.ToString());
+                    var open = (await (await client.GetAsync($"/api/tasks?customerId={callee}")).JsonAsync()).GetProperty("tasks");
+                    var task = Assert.Single(open.EnumerateArray(), t => t.GetProperty("kind").GetString() == "call");
+                    Assert.Equal(caller.GetProperty("customer").GetProperty("collector").GetString(), task.GetProperty("assignee").GetString());
+                    Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/tasks/{callee}/done", new { key = task.GetProperty("key").GetString() })).StatusCode);
+                    Assert.DoesNotContain((await (await client.GetAsync($"/api/tasks?customerId={callee}")).JsonAsync()).GetProperty("tasks").EnumerateArray(), t => t.GetProperty("kind").GetString() == "call");
+                }
+
                 // Approving a dunning step is for managers only.
                 var approval = As(HttpMethod.Post, $"/api/dunning/{customer}/approval", owner, "collector");
                 approval.Content = JsonContent.Create(new { approved = true });
