@@ -83,21 +83,10 @@ public static class DunningHandler
             return problem;
         }
 
-        var action = body.TryGetValue("action", out var a) ? JsonBody.Text(a) : null;
-        if (action is null || !BulkActions.Contains(action))
+        var (action, until, invalid) = ReadSignal(body, "action", BulkActions, "Invalid bulk action");
+        if (invalid is not null)
         {
-            return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid bulk action", "action", $"must be one of {string.Join(", ", BulkActions)}");
-        }
-
-        DateOnly? until = null;
-        if (action == "snooze")
-        {
-            if (!body.TryGetValue("until", out var u) || !DateOnly.TryParseExact(JsonBody.Text(u), "yyyy-MM-dd", out var date))
-            {
-                return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid bulk action", "until", "a snooze needs the date it ends, yyyy-MM-dd");
-            }
-
-            until = date;
+            return invalid;
         }
 
         var segment = body.TryGetValue("segment", out var s) ? JsonBody.Text(s) : null;
@@ -182,21 +171,10 @@ public static class DunningHandler
             return problem;
         }
 
-        var kind = body.TryGetValue("kind", out var k) ? JsonBody.Text(k) : null;
-        if (kind is null || !Signals.Contains(kind))
+        var (kind, until, invalid) = ReadSignal(body, "kind", Signals, "Invalid signal");
+        if (invalid is not null)
         {
-            return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid signal", "kind", $"must be one of {string.Join(", ", Signals)}");
-        }
-
-        DateOnly? until = null;
-        if (kind == "snooze")
-        {
-            if (!body.TryGetValue("until", out var u) || !DateOnly.TryParseExact(JsonBody.Text(u), "yyyy-MM-dd", out var date))
-            {
-                return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid signal", "until", "a snooze needs the date it ends, yyyy-MM-dd");
-            }
-
-            until = date;
+            return invalid;
         }
 
         var id = DunningCycle.InstanceId(customerId);
@@ -284,6 +262,25 @@ public static class DunningHandler
                 promise = instance.ReadInputAs<PromiseFollowUpInput>(),
                 outcome = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<PromiseOutcome>() : null,
             }, ApiJson.Options);
+    }
+
+    /// <summary>Reads a signal's kind from <paramref name="field"/> (one of <paramref name="allowed"/>) and, for a snooze, the date it ends.</summary>
+    private static (string Kind, DateOnly? Until, IResult? Problem) ReadSignal(Dictionary<string, JsonElement> body, string field, IReadOnlyList<string> allowed, string title)
+    {
+        var kind = body.TryGetValue(field, out var k) ? JsonBody.Text(k) : null;
+        if (kind is null || !allowed.Contains(kind))
+        {
+            return ("", null, Problems.Field(StatusCodes.Status422UnprocessableEntity, title, field, $"must be one of {string.Join(", ", allowed)}"));
+        }
+
+        if (kind != "snooze")
+        {
+            return (kind, null, null);
+        }
+
+        return body.TryGetValue("until", out var u) && DateOnly.TryParseExact(JsonBody.Text(u), "yyyy-MM-dd", out var date)
+            ? (kind, date, null)
+            : (kind, null, Problems.Field(StatusCodes.Status422UnprocessableEntity, title, "until", "a snooze needs the date it ends, yyyy-MM-dd"));
     }
 
     /// <summary>The signed-in user (App Service authentication), if any.</summary>
