@@ -21,6 +21,12 @@ public sealed class LocalDurableOptions
 
     /// <summary>Loopback port of the gRPC sidecar (HTTP/2); 0 picks a free one.</summary>
     public int GrpcPort { get; set; } = 7072;
+
+    /// <summary>
+    /// How long a dequeued control or work-item message stays invisible: after a crash, that long until another host picks up
+    /// what the dead one held. Default 5 minutes, as in Durable Functions; tests that kill hosts shorten it.
+    /// </summary>
+    public TimeSpan QueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>
@@ -40,6 +46,8 @@ public static class LocalDurableTask
         {
             StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
             TaskHubName = options.TaskHub,
+            ControlQueueVisibilityTimeout = options.QueueVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = options.QueueVisibilityTimeout,
         });
 
         builder.Services.AddGrpc();

@@ -145,6 +145,8 @@ public sealed class PromiseEndToEndTests(StackFixture stack) : IDisposable
             ["Connectors__Crm__TokenUrl"] = crm.Url + "/token",
             ["Connectors__Crm__ClientId"] = "cfx",
             ["Connectors__Crm__ClientSecret"] = "secret",
+            // A message the killed host had dequeued comes back after this (5 minutes by default, as in Durable Functions).
+            ["Durable__QueueVisibilityTimeout"] = "00:00:15",
         };
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
         var first = CfxServe.Start(stack, apiPort, grpcPort, prefix, settings);
@@ -171,7 +173,7 @@ public sealed class PromiseEndToEndTests(StackFixture stack) : IDisposable
             {
                 promise = await (await client.GetAsync(new Uri($"/api/promises/{customer}-P1", UriKind.Relative))).JsonAsync();
                 return promise.TryGetProperty("outcome", out _);
-            }, "the promise's verdict");
+            }, "the promise's verdict", seconds: 180);
             Assert.Equal("broken", promise.GetProperty("outcome").GetProperty("state").GetString());
             var mails = await sink.WaitForAsync(3);
             Assert.StartsWith("Zweite Mahnung", mails[2].Subject, StringComparison.Ordinal);
