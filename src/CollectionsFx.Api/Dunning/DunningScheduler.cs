@@ -20,9 +20,12 @@ public sealed partial class DunningScheduler(InsightsService insights, Microsoft
 
     /// <summary>The hourly timer: the daily check when it is <see cref="DunningOptions.DailyHour"/> o'clock in the tenant's zone; null otherwise.</summary>
     public async Task<int?> OnTimerAsync(DurableTaskClient client, CancellationToken cancellationToken) =>
-        TimeZoneInfo.ConvertTime(time.GetUtcNow(), insights.Calendar.Zone).Hour == options.Value.DailyHour
+        IsDailyHour(time.GetUtcNow(), insights.Calendar.Zone, options.Value.DailyHour)
             ? await EnsureCyclesAsync(client, cancellationToken).ConfigureAwait(false)
             : null;
+
+    /// <summary>True in the hour <paramref name="hour"/> of the tenant's <paramref name="zone"/> (daylight saving included).</summary>
+    public static bool IsDailyHour(DateTimeOffset utcNow, TimeZoneInfo zone, int hour) => TimeZoneInfo.ConvertTime(utcNow, zone).Hour == hour;
 
     /// <summary>Starts the missing cycles; returns how many were started.</summary>
     public async Task<int> EnsureCyclesAsync(DurableTaskClient client, CancellationToken cancellationToken) =>
