@@ -33,7 +33,28 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <summary>Starts Azurite keeping its data in <paramref name="location"/> (null: in memory), on the given ports or free ones.</summary>
     public static async Task<AzuriteProcess> StartAsync(string repoRoot, string? location, (int Blob, int Queue, int Table)? ports = null)
     {
-        var (blob, queue, table) = ports ?? (Tools.FreePort(), Tools.FreePort(), Tools.FreePort());
+        if (ports is not null)
+        {
+            return await StartOnAsync(repoRoot, location, ports.Value).ConfigureAwait(false);
+        }
+
+        // Ports picked here may be taken by someone else before Azurite binds them: then once more on new ones.
+        for (var attempt = 1; ; attempt++)
+        {
+            var free = Tools.FreePorts(3);
+            try
+            {
+                return await StartOnAsync(repoRoot, location, (free[0], free[1], free[2])).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static async Task<AzuriteProcess> StartOnAsync(string repoRoot, string? location, (int Blob, int Queue, int Table) ports)
+    {
+        var (blob, queue, table) = ports;
         var start = new ProcessStartInfo("node") { WorkingDirectory = repoRoot, RedirectStandardOutput = true, RedirectStandardError = true };
         string[] args =
         [
