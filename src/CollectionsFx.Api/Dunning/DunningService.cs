@@ -199,13 +199,12 @@ public sealed partial class DunningService(
     public static List<DunningItem> Items(ArAccount account, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(account);
-        var byId = account.Invoices.ToDictionary(i => i.Id, StringComparer.Ordinal);
-        var promises = account.Promises.Where(p => p.MadeOn <= today).Select(p => (p.InvoiceIds, State: PromiseEvaluator.Evaluate(p, byId.GetValueOrDefault, today))).ToList();
+        var promises = PromiseEvaluator.States(account, today);
         return [.. account.Invoices.Where(i => i.IsOnBook(today) && i.OpenOn(today) > 0).Select(i => new DunningItem(
             i.Id, i.DueDate, i.OpenOn(today), i.OpenReportingOn(today), i.Currency,
-            Disputed: account.Disputes.Any(d => d.InvoiceId == i.Id && d.Opened <= today && !(d.Resolved <= today)),
-            Promised: promises.Any(p => p.State == PromiseState.Open && p.InvoiceIds.Contains(i.Id)),
-            PromiseLevel: promises.Count(p => p.State == PromiseState.Broken && p.InvoiceIds.Contains(i.Id))))];
+            Disputed: account.Disputes.Any(d => d.InvoiceId == i.Id && d.IsOpenOn(today)),
+            Promised: promises.Any(p => p.State == PromiseState.Open && p.Promise.InvoiceIds.Contains(i.Id)),
+            PromiseLevel: promises.Count(p => p.State == PromiseState.Broken && p.Promise.InvoiceIds.Contains(i.Id))))];
     }
 
     [LoggerMessage(1, LogLevel.Information, "Approval of {Key} (step {Step}) requested from {Approver}, round {Round}")]

@@ -38,13 +38,12 @@ public sealed record CustomerSituation(
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(likelihoodOf);
-        var byId = account.Invoices.ToDictionary(i => i.Id, StringComparer.Ordinal);
         var open = account.Invoices.Where(i => i.IsOnBook(today) && i.OpenOn(today) > 0).ToList();
         var risk = Scoring.CustomerRiskCalculator.Of(account.CustomerId,
             [.. open.Select(i => new Scoring.ScoredInvoice(i.Id, i.DueDate, i.OpenReportingOn(today), likelihoodOf(i.Id) ?? UnscoredLikelihood))], today);
-        var disputes = account.Disputes.Where(d => d.Opened <= today && !(d.Resolved <= today)).ToList();
+        var disputes = account.Disputes.Where(d => d.IsOpenOn(today)).ToList();
         var disputed = disputes.Select(d => d.InvoiceId).ToHashSet(StringComparer.Ordinal);
-        var states = account.Promises.Where(p => p.MadeOn <= today).Select(p => (Promise: p, State: PromiseEvaluator.Evaluate(p, byId.GetValueOrDefault, today))).ToList();
+        var states = PromiseEvaluator.States(account, today);
         var promises = states.Where(p => p.State == PromiseState.Open).Select(p => p.Promise).ToList();
         var promised = promises.SelectMany(p => p.InvoiceIds).ToHashSet(StringComparer.Ordinal);
         var overdue = open.Where(i => today > i.DueDate).ToList();

@@ -115,7 +115,11 @@ public sealed record ArAction(DateOnly Date, ActionKind Kind, bool Automated, in
 public sealed record ArPromise(string Id, DateOnly MadeOn, DateOnly PromisedDate, DateOnly Deadline, decimal Amount, decimal AmountReporting, IReadOnlyList<string> InvoiceIds, bool Withdrawn);
 
 /// <summary>A dispute with its dates.</summary>
-public sealed record ArDispute(string Id, string InvoiceId, DateOnly Opened, DateOnly? Resolved);
+public sealed record ArDispute(string Id, string InvoiceId, DateOnly Opened, DateOnly? Resolved)
+{
+    /// <summary>Opened by <paramref name="date"/> and not resolved by then.</summary>
+    public bool IsOpenOn(DateOnly date) => Opened <= date && !(Resolved <= date);
+}
 
 /// <summary>One customer's account: its dimensions and everything on it.</summary>
 public sealed class ArAccount

@@ -101,7 +101,7 @@ public static class ExecutionGaps
             Violations(account, byId, asOf, options, Add);
 
             var longDisputes = account.Disputes
-                .Where(d => d.Opened <= asOf && (d.Resolved is null || d.Resolved > asOf) && asOf.DayNumber - d.Opened.DayNumber > options.DisputeMaxDays)
+                .Where(d => d.IsOpenOn(asOf) && asOf.DayNumber - d.Opened.DayNumber > options.DisputeMaxDays)
                 .ToList();
             Add(GapKind.DisputeOpenTooLong, longDisputes.Select(d => byId.GetValueOrDefault(d.InvoiceId)).OfType<ArInvoice>(), longDisputes.Count == 0 ? asOf : longDisputes.Min(d => d.Opened), $"dispute open more than {options.DisputeMaxDays} days");
 
@@ -168,7 +168,7 @@ public static class ExecutionGaps
         {
             foreach (var invoice in notice.InvoiceIds.Select(byId.GetValueOrDefault).OfType<ArInvoice>())
             {
-                if (account.Disputes.Any(d => d.InvoiceId == invoice.Id && d.Opened <= notice.Date && (d.Resolved is null || d.Resolved > notice.Date)))
+                if (account.Disputes.Any(d => d.InvoiceId == invoice.Id && d.IsOpenOn(notice.Date)))
                 {
                     disputed.Add((invoice, Math.Max(0m, invoice.OpenOn(notice.Date)) * invoice.Rate, notice.Date));
                 }

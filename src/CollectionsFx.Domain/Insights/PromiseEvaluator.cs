@@ -36,15 +36,12 @@ public static class PromiseEvaluator
         return promise.InvoiceIds.Select(invoice).Sum(i => i?.PaidBetween(promise.MadeOn, promise.Deadline) ?? 0m);
     }
 
-    /// <summary>
-    /// An invoice's promise level on <paramref name="today"/>: how many promises covering it are Broken (DOMAIN.md §4, each
-    /// broken promise raises it by one).
-    /// </summary>
-    public static int PromiseLevel(ArAccount account, string invoiceId, DateOnly today)
+    /// <summary>Each promise the account had made by <paramref name="today"/>, with its state that day.</summary>
+    public static IReadOnlyList<(ArPromise Promise, PromiseState State)> States(ArAccount account, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(account);
         var byId = account.Invoices.ToDictionary(i => i.Id, StringComparer.Ordinal);
-        return account.Promises.Count(p => p.InvoiceIds.Contains(invoiceId) && Evaluate(p, byId.GetValueOrDefault, today) == PromiseState.Broken);
+        return [.. account.Promises.Where(p => p.MadeOn <= today).Select(p => (p, Evaluate(p, byId.GetValueOrDefault, today)))];
     }
 
     /// <summary>
@@ -56,16 +53,9 @@ public static class PromiseEvaluator
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(promise);
-        var byId = account.Invoices.ToDictionary(i => i.Id, StringComparer.Ordinal);
-        if (Evaluate(promise, byId.GetValueOrDefault, today) != PromiseState.Broken)
-        {
-            return null;
-        }
-
-        return account.Promises
-            .Where(p => p.Id != promise.Id && Math.Abs(p.Deadline.DayNumber - promise.Deadline.DayNumber) <= windowDays)
-            .Where(p => Evaluate(p, byId.GetValueOrDefault, today) == PromiseState.Broken)
-            .OrderByDescending(p => p.Deadline)
-            .FirstOrDefault();
+        var broken = States(account, today).Where(s => s.State == PromiseState.Broken).Select(s => s.Promise).ToList();
+        return broken.Any(p => p.Id == promise.Id)
+            ? broken.Where(p => p.Id != promise.Id && Math.Abs(p.Deadline.DayNumber - promise.Deadline.DayNumber) <= windowDays).MaxBy(p => p.Deadline)
+            : null;
     }
 }
