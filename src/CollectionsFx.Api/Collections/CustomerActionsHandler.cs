@@ -155,7 +155,7 @@ public sealed class CustomerActionsHandler(IngestionService ingestion, ILedgerSt
             return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid task", "key", "the task's key is required");
         }
 
-        var by = request.Headers[Insights.InsightsHandler.PrincipalHeader].ToString() is { Length: > 0 } p ? p : "function key";
+        var by = Caller.Name(request) ?? "function key";
         var open = await tasks.OpenAsync(customerId: customerId, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!open.Any(t => t.Key == key) || !await tasks.CloseAsync(customerId, key, by, cancellationToken).ConfigureAwait(false))
         {

@@ -98,6 +98,6 @@ public sealed class WorklistHandler(WorklistService worklist)
     /// <summary>The signed-in collector's name when the caller may see only their own portfolio; null otherwise.</summary>
     private static string? OwnPortfolioOnly(HttpRequest request) =>
         Caller.Roles(request) is { } roles && roles.Contains(CollectorRole, StringComparer.OrdinalIgnoreCase) && !roles.Any(r => BroaderRoles.Contains(r, StringComparer.OrdinalIgnoreCase))
-            ? request.Headers[Insights.InsightsHandler.PrincipalHeader].ToString() is { Length: > 0 } name ? name : "?"
+            ? Caller.Name(request) ?? "?"
             : null;
 }

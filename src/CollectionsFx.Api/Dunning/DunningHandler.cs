@@ -94,7 +94,7 @@ public static class DunningHandler
         var book = await (await insights.CurrentAsync(cancellationToken).ConfigureAwait(false)).BookAsOfAsync(insights.Today()).ConfigureAwait(false);
         var selected = book.Accounts.Where(x => (segment is null || string.Equals(x.Segment, segment, StringComparison.OrdinalIgnoreCase)) && (ids is null || ids.Contains(x.CustomerId)))
             .Select(x => x.CustomerId).ToList();
-        var by = Principal(request) ?? "function key";
+        var by = Caller.Name(request) ?? "function key";
         var acted = 0;
         await Parallel.ForEachAsync(selected, new ParallelOptions { MaxDegreeOfParallelism = DunningScheduler.Parallelism, CancellationToken = cancellationToken }, async (customer, ct) =>
         {
@@ -183,7 +183,7 @@ public static class DunningHandler
             return NoCycle(customerId);
         }
 
-        var by = Principal(request);
+        var by = Caller.Name(request);
         await client.RaiseEventAsync(id, DunningCycle.SignalEvent, new DunningSignal(kind, until, by), cancellationToken).ConfigureAwait(false);
         return Results.Json(new { instanceId = id, signal = kind, until }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
@@ -212,7 +212,7 @@ public static class DunningHandler
             return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid approval", "approved", "must be true or false");
         }
 
-        var by = Principal(request) ?? (body.TryGetValue("by", out var b) ? JsonBody.Text(b) : null);
+        var by = Caller.Name(request) ?? (body.TryGetValue("by", out var b) ? JsonBody.Text(b) : null);
         if (string.IsNullOrWhiteSpace(by))
         {
             return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid approval", "by", "who decides must be known (signed-in user or \"by\")");
@@ -244,7 +244,7 @@ public static class DunningHandler
             return NoCycle(customerId);
         }
 
-        var by = Principal(request) ?? "function key";
+        var by = Caller.Name(request) ?? "function key";
         await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Output = new DunningOutcome(customerId, 0, $"stopped by {by}") }, cancellationToken).ConfigureAwait(false);
         return Results.Json(new { instanceId = id, stopped = true, by }, ApiJson.Options);
     }
@@ -282,10 +282,6 @@ public static class DunningHandler
             ? (kind, date, null)
             : (kind, null, Problems.Field(StatusCodes.Status422UnprocessableEntity, title, "until", "a snooze needs the date it ends, yyyy-MM-dd"));
     }
-
-    /// <summary>The signed-in user (App Service authentication), if any.</summary>
-    private static string? Principal(HttpRequest request) =>
-        request.Headers[Insights.InsightsHandler.PrincipalHeader].ToString() is { Length: > 0 } principal ? principal : null;
 
     private static async Task<bool> RunningAsync(DurableTaskClient client, string id, CancellationToken ct) =>
         await client.GetInstanceAsync(id, ct).ConfigureAwait(false) is { IsRunning: true };

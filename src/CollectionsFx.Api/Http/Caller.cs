@@ -17,6 +17,13 @@ public static class Caller
     /// <summary>The role that approves dunning steps and changes automation.</summary>
     public const string Manager = "manager";
 
+    /// <summary>The signed-in user's name (<see cref="Insights.InsightsHandler.PrincipalHeader"/>), if any.</summary>
+    public static string? Name(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Headers[Insights.InsightsHandler.PrincipalHeader].ToString() is { Length: > 0 } name ? name : null;
+    }
+
     /// <summary>The principal's roles; null when the request carries no principal; empty when it is unreadable.</summary>
     public static IReadOnlyList<string>? Roles(HttpRequest request)
     {

@@ -166,7 +166,7 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
             errors.Add(new FieldError("value", "is required and must be a number"));
         }
 
-        var setBy = request.Headers[PrincipalHeader].ToString() is { Length: > 0 } principal ? principal : Text("setBy");
+        var setBy = Caller.Name(request) ?? Text("setBy");
         if (setBy is null)
         {
             errors.Add(new FieldError("setBy", "is required when the request carries no signed-in user"));
