@@ -127,8 +127,7 @@ public sealed partial class DunningService(
         }
 
         var o = options.Value;
-        var collector = account.Collector == ArAccount.Unassigned ? "Accounts receivable" : account.Collector;
-        var text = renderer.Render(notice, new NoticeParties(account.Name, collector, o.CompanyName), Language(account.Country));
+        var text = renderer.Render(notice, NoticeParties.Of(account, o.CompanyName), Language(account.Country));
         var replyTo = o.CollectorMailDomain is { Length: > 0 } domain && account.Collector != ArAccount.Unassigned ? $"{account.Collector}@{domain}" : null;
         var outcome = await mailer.SendOnceAsync(
             request.CustomerId, request.Key, id => new EmailMessage(id, o.From, replyTo, to, text.Subject, text.Html, text.Text), cancellationToken).ConfigureAwait(false);

@@ -10,7 +10,15 @@ namespace CollectionsFx.Api.Dunning;
 public sealed record RenderedNotice(string Subject, string Html, string Text, string Language);
 
 /// <summary>Who a notice is from and to, as the templates print them.</summary>
-public sealed record NoticeParties(string Customer, string Collector, string Company);
+public sealed record NoticeParties(string Customer, string Collector, string Company)
+{
+    /// <summary>The parties of a mail to <paramref name="account"/>: signed by its collector, or by accounts receivable when it has none.</summary>
+    public static NoticeParties Of(Domain.Insights.ArAccount account, string company)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        return new(account.Name, account.Collector == Domain.Insights.ArAccount.Unassigned ? "Accounts receivable" : account.Collector, company);
+    }
+}
 
 /// <summary>
 /// Renders dunning notices from the Liquid templates shipped in <c>Dunning/Templates</c> (<c>{template}.{language}.liquid</c>:

@@ -26,7 +26,7 @@ public sealed class PromiseService(
     {
         ArgumentNullException.ThrowIfNull(input);
         var today = accounts.Today();
-        var record = (await ledger.LoadAsync(input.CustomerId, cancellationToken).ConfigureAwait(false)).Find(new EntityKey(EntityKind.Promise, input.PromiseId)) as PromiseRecord;
+        var record = await RecordAsync(input.CustomerId, input.PromiseId, cancellationToken).ConfigureAwait(false);
         if (record is null)
         {
             return null;
@@ -58,7 +58,7 @@ public sealed class PromiseService(
         ArgumentNullException.ThrowIfNull(request);
         var today = accounts.Today();
         var account = await accounts.AccountAsync(request.CustomerId, today, cancellationToken).ConfigureAwait(false);
-        var record = (await ledger.LoadAsync(request.CustomerId, cancellationToken).ConfigureAwait(false)).Find(new EntityKey(EntityKind.Promise, request.PromiseId)) as PromiseRecord;
+        var record = await RecordAsync(request.CustomerId, request.PromiseId, cancellationToken).ConfigureAwait(false);
         if (account is null || record is null)
         {
             return new NoticeResult(false, "no such promise");
@@ -75,7 +75,7 @@ public sealed class PromiseService(
         var language = DunningService.Language(account.Country);
         var o = options.Value;
         var text = renderer.Render(
-            new DunningNotice(step, 0, lines, record.Amount), new NoticeParties(account.Name, account.Collector == ArAccount.Unassigned ? "Accounts receivable" : account.Collector, o.CompanyName),
+            new DunningNotice(step, 0, lines, record.Amount), NoticeParties.Of(account, o.CompanyName),
             language, new Dictionary<string, object?>(StringComparer.Ordinal)
             {
                 ["promised_amount"] = NoticeRenderer.Amount(record.Amount, record.Currency, language),
@@ -95,7 +95,8 @@ public sealed class PromiseService(
         var promise = account.Promises.First(p => p.Id == input.PromiseId);
         var byId = account.Invoices.ToDictionary(i => i.Id, StringComparer.Ordinal);
         var state = PromiseEvaluator.Evaluate(promise, byId.GetValueOrDefault, today);
-        var record = (PromiseRecord)(await ledger.LoadAsync(input.CustomerId, cancellationToken).ConfigureAwait(false)).Find(new EntityKey(EntityKind.Promise, input.PromiseId))!;
+        var record = await RecordAsync(input.CustomerId, input.PromiseId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Promise {input.PromiseId} is not in {input.CustomerId}'s ledger.");
         if (record.State == PromiseState.Open && state != PromiseState.Open)
         {
             // The next version of the promise carries the verdict; a retry finds it recorded (dedupe key) and does nothing.
@@ -108,4 +109,8 @@ public sealed class PromiseService(
         var partner = PromiseEvaluator.BrokenPatternPartner(account, promise, today);
         return new PromiseVerdict(record.State != PromiseState.Open ? record.State : state, PromiseEvaluator.PaidToward(promise, byId.GetValueOrDefault), partner?.Id);
     }
+
+    /// <summary>The promise as the ledger holds it (its recorded state included); null when there is none.</summary>
+    private async Task<PromiseRecord?> RecordAsync(string customerId, string promiseId, CancellationToken ct) =>
+        (await ledger.LoadAsync(customerId, ct).ConfigureAwait(false)).Find(new EntityKey(EntityKind.Promise, promiseId)) as PromiseRecord;
 }
