@@ -3,6 +3,7 @@ using CollectionsFx.Domain.Ledger;
 using CollectionsFx.Storage.Ledger;
 using CollectionsFx.Workflows.Dunning;
 using CollectionsFx.Workflows.Promises;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
 namespace CollectionsFx.Api.Dunning;
@@ -39,15 +40,19 @@ public sealed class LedgerChanges(OnDemandScoring scoring, Insights.InsightsServ
             var promises = (await ledger.LoadAsync(customer, cancellationToken).ConfigureAwait(false)).Records.OfType<PromiseRecord>().Where(p => p.State == PromiseState.Open);
             foreach (var promise in promises)
             {
+                // One read of the instance decides: none yet, start it; running, wake it; ended, leave it.
                 var followUp = PromiseFollowUp.InstanceId(promise.Id);
-                if (await DurableStarts.StartOnceAsync(client, nameof(PromiseFollowUp), followUp, new PromiseFollowUpInput(customer, promise.Id), cancellationToken).ConfigureAwait(false))
+                switch (await client.GetInstanceAsync(followUp, cancellationToken).ConfigureAwait(false))
                 {
-                    started++;
-                }
-                else if (await client.GetInstanceAsync(followUp, cancellationToken).ConfigureAwait(false) is { IsRunning: true })
-                {
-                    await client.RaiseEventAsync(followUp, PromiseFollowUp.ChangedEvent, "changed", cancellationToken).ConfigureAwait(false);
-                    followed++;
+                    case null:
+                        await client.ScheduleNewOrchestrationInstanceAsync(
+                            nameof(PromiseFollowUp), new PromiseFollowUpInput(customer, promise.Id), new StartOrchestrationOptions(followUp), cancellationToken).ConfigureAwait(false);
+                        started++;
+                        break;
+                    case { IsRunning: true }:
+                        await client.RaiseEventAsync(followUp, PromiseFollowUp.ChangedEvent, "changed", cancellationToken).ConfigureAwait(false);
+                        followed++;
+                        break;
                 }
             }
         }
