@@ -31,8 +31,7 @@ public static class DunningHandler
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(scheduler);
-        string? segment = null;
-        HashSet<string>? ids = null;
+        var selection = Selection.All;
         if (request.ContentLength != 0 && request.ContentType is not null)
         {
             var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
@@ -41,28 +40,15 @@ public static class DunningHandler
                 return problem;
             }
 
-            if (body.TryGetValue("segment", out var s))
+            (selection, problem) = Selection.Read(body);
+            if (problem is not null)
             {
-                segment = JsonBody.Text(s);
-                if (!Enum.TryParse<Domain.Ledger.Segment>(segment, ignoreCase: true, out _))
-                {
-                    return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid selection", "segment", $"must be one of {string.Join(", ", Enum.GetNames<Domain.Ledger.Segment>())}");
-                }
-            }
-
-            if (body.TryGetValue("customerIds", out var c))
-            {
-                if (c.ValueKind != JsonValueKind.Array || c.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
-                {
-                    return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid selection", "customerIds", "must be an array of customer ids");
-                }
-
-                ids = c.EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal);
+                return problem;
             }
         }
 
-        var (eligible, started) = await scheduler.StartAsync(
-            client, a => (segment is null || string.Equals(a.Segment, segment, StringComparison.OrdinalIgnoreCase)) && (ids is null || ids.Contains(a.CustomerId)), cancellationToken).ConfigureAwait(false);
+        var (eligible, started) = await scheduler.StartAsync(client, selection.Includes, cancellationToken).ConfigureAwait(false);
+        var segment = selection.Segment;
         return Results.Json(new { segment, eligible, started, alreadyRunning = eligible - started }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 
@@ -89,11 +75,15 @@ public static class DunningHandler
             return invalid;
         }
 
-        var segment = body.TryGetValue("segment", out var s) ? JsonBody.Text(s) : null;
-        var ids = body.TryGetValue("customerIds", out var c) && c.ValueKind == JsonValueKind.Array ? c.EnumerateArray().Select(e => e.GetString()).OfType<string>().ToHashSet(StringComparer.Ordinal) : null;
+        var (selection, badSelection) = Selection.Read(body);
+        if (badSelection is not null)
+        {
+            return badSelection;
+        }
+
+        var segment = selection.Segment;
         var book = await (await insights.CurrentAsync(cancellationToken).ConfigureAwait(false)).BookAsOfAsync(insights.Today()).ConfigureAwait(false);
-        var selected = book.Accounts.Where(x => (segment is null || string.Equals(x.Segment, segment, StringComparison.OrdinalIgnoreCase)) && (ids is null || ids.Contains(x.CustomerId)))
-            .Select(x => x.CustomerId).ToList();
+        var selected = book.Accounts.Where(selection.Includes).Select(x => x.CustomerId).ToList();
         var by = Caller.Name(request) ?? "function key";
         var acted = 0;
         await Parallel.ForEachAsync(selected, new ParallelOptions { MaxDegreeOfParallelism = DunningScheduler.Parallelism, CancellationToken = cancellationToken }, async (customer, ct) =>
@@ -262,6 +252,38 @@ public static class DunningHandler
                 promise = instance.ReadInputAs<PromiseFollowUpInput>(),
                 outcome = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<PromiseOutcome>() : null,
             }, ApiJson.Options);
+    }
+
+    /// <summary>Which customers a bulk route acts on: a segment, a list of ids, both, or (neither) all.</summary>
+    private sealed record Selection(string? Segment, HashSet<string>? Ids)
+    {
+        public static readonly Selection All = new(null, null);
+
+        public bool Includes(Domain.Insights.ArAccount account) =>
+            (Segment is null || string.Equals(account.Segment, Segment, StringComparison.OrdinalIgnoreCase)) && (Ids is null || Ids.Contains(account.CustomerId));
+
+        /// <summary>Reads <c>segment</c> (a known segment) and <c>customerIds</c> (an array of strings); a problem naming the field otherwise.</summary>
+        public static (Selection Selection, IResult? Problem) Read(Dictionary<string, JsonElement> body)
+        {
+            string? segment = null;
+            if (body.TryGetValue("segment", out var s))
+            {
+                segment = JsonBody.Text(s);
+                if (!Enum.TryParse<Domain.Ledger.Segment>(segment, ignoreCase: true, out _))
+                {
+                    return (All, Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid selection", "segment", $"must be one of {string.Join(", ", Enum.GetNames<Domain.Ledger.Segment>())}"));
+                }
+            }
+
+            if (!body.TryGetValue("customerIds", out var c))
+            {
+                return (new Selection(segment, null), null);
+            }
+
+            return c.ValueKind != JsonValueKind.Array || c.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String)
+                ? (All, Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid selection", "customerIds", "must be an array of customer ids"))
+                : (new Selection(segment, c.EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal)), null);
+        }
     }
 
     /// <summary>Reads a signal's kind from <paramref name="field"/> (one of <paramref name="allowed"/>) and, for a snooze, the date it ends.</summary>

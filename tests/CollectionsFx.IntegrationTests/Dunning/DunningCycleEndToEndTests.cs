@@ -165,6 +165,7 @@ public sealed class DunningCycleEndToEndTests(StackFixture stack)
                 await app.Services.GetRequiredService<Api.Insights.InsightsService>().RefreshAsync(CancellationToken.None);
                 // A bulk block pauses the selection's running cycles.
                 await (await client.PostAsJsonAsync("/api/dunning/bulk", new { action = "pause" })).AssertProblemAsync(422, "action");
+                await (await client.PostAsJsonAsync("/api/dunning/bulk", new { action = "block", segment = "Enterprise" })).AssertProblemAsync(422, "segment");
                 var blocked = await (await client.PostAsJsonAsync("/api/dunning/bulk", new { action = "block", customerIds = new[] { overdue, paid } })).JsonAsync();
                 Assert.Equal((2, 1), (blocked.GetProperty("selected").GetInt32(), blocked.GetProperty("acted").GetInt32()));
                 await durable.RaiseEventAsync(DunningCycle.InstanceId(overdue), DunningCycle.ApprovalEvent, new ApprovalDecision(false, "collections-manager"));
