@@ -47,6 +47,9 @@ public static class ApiServiceCollectionExtensions
         services.AddOptions<Collections.AutomationOptions>().BindConfiguration(Collections.AutomationOptions.Section);
         services.AddSingleton<Collections.WorklistService>();
         services.AddSingleton<Collections.WorklistHandler>();
+        services.AddSingleton<Collections.Customer360Service>();
+        services.AddOptions<Http.AccessOptions>().BindConfiguration(Http.AccessOptions.Section);
+        services.AddSingleton<Http.MeHandler>();
         return services;
     }
 

@@ -44,6 +44,8 @@ public static class EndpointRouteBuilderExtensions
         api.MapGet(Routes.PromiseFollowUp, (string promiseId, DurableTaskClient client, CancellationToken ct) => Dunning.DunningHandler.GetPromiseAsync(promiseId, client, ct)).WithName("GetPromiseFollowUp");
         api.MapPost(Routes.CustomerDisputes, (HttpRequest req, string customerId, Collections.CustomerActionsHandler h, CancellationToken ct) => h.OpenDisputeAsync(req, customerId, ct)).WithName("OpenDispute");
         api.MapPost(Routes.DisputeResolve, (HttpRequest req, string customerId, string disputeId, Collections.CustomerActionsHandler h, CancellationToken ct) => h.ResolveDisputeAsync(req, customerId, disputeId, ct)).WithName("ResolveDispute");
+        api.MapGet(Routes.Customer, (HttpRequest req, string customerId, Collections.WorklistHandler h, DurableTaskClient client, CancellationToken ct) => h.CustomerAsync(req, customerId, client, ct)).WithName("GetCustomer360");
+        api.MapGet(Routes.Me, (HttpRequest req, MeHandler h) => h.Get(req)).WithName("GetMe");
         api.MapGet(Routes.Worklist, (HttpRequest req, Collections.WorklistHandler h, CancellationToken ct) => h.ListAsync(req, ct)).WithName("GetWorklist");
         api.MapPost(Routes.WorklistExecute, (HttpRequest req, string customerId, Collections.WorklistHandler h, CancellationToken ct) => h.ExecuteAsync(req, customerId, ct)).WithName("ExecuteNextBestAction");
         api.MapPost(Routes.TaskDone, (HttpRequest req, string customerId, Collections.CustomerActionsHandler h, CancellationToken ct) => h.TaskDoneAsync(req, customerId, ct)).WithName("CompleteTask");

@@ -96,6 +96,12 @@ public static class Routes
     /// <summary>Open tasks (calls, approvals, sales support, broken promises) of an assignee or a customer (GET).</summary>
     public const string Tasks = "tasks";
 
+    /// <summary>The customer 360: account, aging, payment history, promises, disputes, contacts, scores, tasks, dunning (GET).</summary>
+    public const string Customer = "customers/{customerId}";
+
+    /// <summary>Who the API sees the caller as, and how the web app signs users in (GET).</summary>
+    public const string Me = "me";
+
     /// <summary>Customers by value at stake with their next-best action (GET).</summary>
     public const string Worklist = "worklist";
 

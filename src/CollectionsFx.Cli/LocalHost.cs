@@ -55,6 +55,8 @@ public static class LocalHost
         });
 
         // Kestrel stops first and would wait the default 30 s for the worker's own open gRPC stream to the sidecar.
+        // The web app's files: from the build output's manifest under `dotnet run`, from wwwroot once published.
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddCollectionsFx();
         builder.Services.AddHostedService<JobScheduler>();
@@ -72,6 +74,7 @@ public static class LocalHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapCollectionsFx();
+        app.MapWebApp();
         app.MapLocalDurableTask(durable);
         return app;
     }

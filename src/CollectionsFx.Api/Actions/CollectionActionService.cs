@@ -1,3 +1,4 @@
+using CollectionsFx.Contracts;
 using CollectionsFx.Api.Dunning;
 using CollectionsFx.Domain.Insights;
 using CollectionsFx.Domain.Ledger;

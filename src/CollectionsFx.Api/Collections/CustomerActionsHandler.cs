@@ -1,3 +1,4 @@
+using CollectionsFx.Contracts;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -20,7 +21,7 @@ namespace CollectionsFx.Api.Collections;
 /// at once. Field errors answer 422 naming the body's field; an unknown promise or dispute 404; a transition its state does
 /// not allow (withdraw a broken promise, resolve a resolved dispute) 409.
 /// </summary>
-public sealed class CustomerActionsHandler(IngestionService ingestion, ILedgerStore ledger, TaskStore tasks, TimeProvider time)
+public sealed class CustomerActionsHandler(IngestionService ingestion, ILedgerStore ledger, TaskStore tasks, Insights.InsightsService insights, TimeProvider time)
 {
     /// <summary>The source of events recorded through these routes.</summary>
     public const string Source = "collectionsfx-ui";
@@ -196,6 +197,8 @@ public sealed class CustomerActionsHandler(IngestionService ingestion, ILedgerSt
         var outcome = (await ingestion.ProcessAsync(Source, at, [document.RootElement.Clone()], ct, deadLetterRejected: false).ConfigureAwait(false)).Single();
         if (outcome.Outcome != Outcome.Rejected)
         {
+            // Read-your-writes: the customer 360 a person reloads right after recording shows what they recorded.
+            await insights.RefreshAsync(ct).ConfigureAwait(false);
             return null;
         }
 

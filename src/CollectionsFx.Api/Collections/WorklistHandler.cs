@@ -1,12 +1,14 @@
 using System.Text.Json;
 using CollectionsFx.Api.Http;
+using CollectionsFx.Contracts;
 using CollectionsFx.Domain.Actions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
 
 namespace CollectionsFx.Api.Collections;
 
 /// <summary>The collectors' worklist over HTTP, and one-click execution of a next-best action.</summary>
-public sealed class WorklistHandler(WorklistService worklist)
+public sealed class WorklistHandler(WorklistService worklist, Customer360Service customers)
 {
     /// <summary>The role of a collector: signed in with it (and no broader role), one sees only one's own portfolio.</summary>
     public const string CollectorRole = "collector";
@@ -43,13 +45,9 @@ public sealed class WorklistHandler(WorklistService worklist)
         var built = await worklist.BuildAsync(cancellationToken).ConfigureAwait(false);
         var all = built.Entries;
         var mine = collector is null ? all : [.. all.Where(e => string.Equals(e.Customer.Collector, collector, StringComparison.OrdinalIgnoreCase))];
-        return Results.Json(new
-        {
-            collector, total = mine.Count, offset, limit,
-            totalValueAtStake = mine.Sum(e => e.Customer.ValueAtStake),
-            items = mine.Skip(offset).Take(limit),
-            observedAssociation = built.ObservedAssociation,
-        }, ApiJson.Options);
+        return Results.Json(
+            new WorklistPage(collector, mine.Count, offset, limit, mine.Sum(e => e.Customer.ValueAtStake), [.. mine.Skip(offset).Take(limit)], built.ObservedAssociation),
+            ApiJson.Options);
     }
 
     /// <summary>Handles <c>POST /api/worklist/{customerId}/execute</c>, body <c>{"action":"call"}</c> or empty for the best action.</summary>
@@ -92,7 +90,22 @@ public sealed class WorklistHandler(WorklistService worklist)
             return Problems.Field(StatusCodes.Status409Conflict, "Action not proposed", "action", $"{action} has no positive expected value for '{customerId}' now");
         }
 
-        return Results.Json(new { customerId, action = proposal.Action, proposal.ExpectedValue, done = result.Sent, outcome = result.Outcome }, ApiJson.Options);
+        return Results.Json(new ExecutedAction(customerId, proposal.Action, proposal.ExpectedValue, result.Sent, result.Outcome), ApiJson.Options);
+    }
+
+    /// <summary>Handles <c>GET /api/customers/{customerId}</c>: the customer 360; a collector sees only their own customers.</summary>
+    public async Task<IResult> CustomerAsync(HttpRequest request, string customerId, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var view = await customers.GetAsync(customerId, client, cancellationToken).ConfigureAwait(false);
+        if (view is null)
+        {
+            return Problems.Field(StatusCodes.Status404NotFound, "Unknown customer", "customerId", $"no customer '{customerId}' in the ledger");
+        }
+
+        return OwnPortfolioOnly(request) is { } self && !string.Equals(view.Profile.Collector, self, StringComparison.OrdinalIgnoreCase)
+            ? Problems.Field(StatusCodes.Status403Forbidden, "Forbidden", "customerId", "a collector sees only their own customers")
+            : Results.Json(view, ApiJson.Options);
     }
 
     /// <summary>The signed-in collector's name when the caller may see only their own portfolio; null otherwise.</summary>

@@ -1,6 +1,7 @@
 using CollectionsFx.Api.Dunning;
 using CollectionsFx.Api.Insights;
 using CollectionsFx.Api.Scoring;
+using CollectionsFx.Contracts;
 using CollectionsFx.Domain.Actions;
 using CollectionsFx.Domain.Dunning;
 using CollectionsFx.Domain.Insights;
@@ -18,9 +19,6 @@ public sealed class AutomationOptions
     /// <summary>Actions that run by themselves (the rest become tasks); names of <see cref="CollectionAction"/>.</summary>
     public List<CollectionAction> Touchless { get; set; } = [.. AutomationPolicy.Default.Touchless];
 }
-
-/// <summary>One row of a collector's worklist: the customer's situation, its next-best action (if any) and the other proposals.</summary>
-public sealed record WorklistEntry(CustomerSituation Customer, Proposal? Next, IReadOnlyList<Proposal> Proposals);
 
 /// <summary>
 /// The worklist, with the association between actions and payment that history shows (reported beside the priors the
@@ -57,6 +55,23 @@ public sealed class WorklistService(InsightsService insights, ScoreCache scores,
             });
             return new Worklist(NextBestAction.Order(entries, e => e.Customer), observed);
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One customer's row as the worklist computes it; a customer with nothing overdue or due soon (not on the worklist) gets its
+    /// situation with no proposal. Null when the book does not know the customer.
+    /// </summary>
+    public async Task<WorklistEntry?> EntryAsync(ArAccount account, DateOnly today, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var listed = (await BuildAsync(cancellationToken).ConfigureAwait(false)).Entries.FirstOrDefault(e => e.Customer.CustomerId == account.CustomerId);
+        if (listed is not null)
+        {
+            return listed;
+        }
+
+        var (likelihoods, _) = await scores.GetAsync(cancellationToken).ConfigureAwait(false);
+        return new WorklistEntry(CustomerSituation.Of(account, today, id => likelihoods.TryGetValue(id, out var l) ? l : null), null, []);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using CollectionsFx.Contracts;
 using CollectionsFx.Api.Actions;
 using CollectionsFx.Domain.Dunning;
 using CollectionsFx.Domain.Insights;

@@ -1,22 +1,10 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using CollectionsFx.Contracts;
 
 namespace CollectionsFx.Api.Http;
 
-/// <summary>The JSON of the read API: camelCase, enums as camelCase strings, nulls omitted, durations in seconds.</summary>
+/// <summary>The JSON of the read API (<see cref="ApiJsonOptions"/>, shared with the web app).</summary>
 public static class ApiJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase), new SecondsConverter() },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    /// <summary>Durations as a number of seconds (the API documents every duration so).</summary>
-    private sealed class SecondsConverter : JsonConverter<TimeSpan>
-    {
-        public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => TimeSpan.FromSeconds(reader.GetDouble());
-
-        public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) => writer.WriteNumberValue(Math.Round(value.TotalSeconds, 3));
-    }
+    public static readonly JsonSerializerOptions Options = ApiJsonOptions.Value;
 }

@@ -55,9 +55,18 @@ public static class Caller
         }
     }
 
+    /// <summary>The role that publishes team targets (besides managers).</summary>
+    public const string FinanceLead = "finance-lead";
+
     /// <summary>Null when the caller may act with <paramref name="role"/>'s rights; else a 403 problem naming the role.</summary>
-    public static IResult? Require(HttpRequest request, string role) =>
-        Roles(request) is { } roles && !roles.Contains(role, StringComparer.OrdinalIgnoreCase)
-            ? Problems.Field(StatusCodes.Status403Forbidden, "Forbidden", "role", $"only the '{role}' role may do this")
+    public static IResult? Require(HttpRequest request, string role) => RequireAny(request, role);
+
+    /// <summary>
+    /// Null when the caller holds one of <paramref name="roles"/> (or is a system caller without principal); else a 403 problem
+    /// naming them.
+    /// </summary>
+    public static IResult? RequireAny(HttpRequest request, params string[] roles) =>
+        Roles(request) is { } held && !roles.Any(r => held.Contains(r, StringComparer.OrdinalIgnoreCase))
+            ? Problems.Field(StatusCodes.Status403Forbidden, "Forbidden", "role", roles.Length == 1 ? $"only the '{roles[0]}' role may do this" : $"only the roles {string.Join(", ", roles.Select(r => $"'{r}'"))} may do this")
             : null;
 }

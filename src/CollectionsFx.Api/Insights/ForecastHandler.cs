@@ -1,4 +1,5 @@
 using CollectionsFx.Api.Http;
+using CollectionsFx.Contracts;
 using CollectionsFx.Domain.Forecast;
 using Microsoft.AspNetCore.Http;
 
@@ -39,12 +40,10 @@ public sealed class ForecastHandler(InsightsService insights)
                 return new Computed(CashForecaster.Forecast(book, asOf, curve, snapshot.Rates, options), curve);
             }).ConfigureAwait(false);
             return Results.Json(
-                new
-                {
-                    forecast.AsOf, forecast.ReportingCurrency, Snapshot = InsightsHandler.Info(snapshot), Method,
-                    Curve = new { curve.Cutoff, curve.Observations, curve.OverallRate },
-                    forecast.Invoices, forecast.Reporting, forecast.Currencies,
-                },
+                new ForecastResponse(
+                    forecast.AsOf, forecast.ReportingCurrency, InsightsHandler.Info(snapshot), Method,
+                    new ForecastCurveInfo(curve.Cutoff, curve.Observations, curve.OverallRate),
+                    forecast.Invoices, forecast.Reporting, forecast.Currencies),
                 ApiJson.Options);
         }).ConfigureAwait(false);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CollectionsFx.Api.Http;
+using CollectionsFx.Contracts;
 using CollectionsFx.Domain.Insights;
 using CollectionsFx.Storage.Blobs;
 using CollectionsFx.Storage.Insights;
@@ -50,11 +51,9 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
                 var report = await snapshot.ReportAsync(asOf, period, groupBy).ConfigureAwait(false);
                 var set = allTargets.Where(t => t.Scope == scope).ToList();
                 return JsonSerializer.SerializeToUtf8Bytes(
-                    new
-                    {
-                        report.AsOf, report.Period, report.GroupBy, report.Currency, Snapshot = Info(snapshot), Formulas = KpiFormulas.All,
-                        Groups = report.Groups.Select(g => new { g.Key, g.Values, Targets = TargetsOf(set, g) }),
-                    },
+                    new KpiResponse(
+                        report.AsOf, report.Period, report.GroupBy, report.Currency, Info(snapshot), KpiFormulas.All,
+                        [.. report.Groups.Select(g => new KpiGroupView(g.Key, g.Values, TargetsOf(set, g)))]),
                     ApiJson.Options);
             }).ConfigureAwait(false);
             return Results.Bytes(body, "application/json");
@@ -77,7 +76,7 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
         return await WithRatesAsync(async () =>
         {
             var trend = await snapshot.CachedAsync($"trend|{asOf:yyyy-MM-dd}|{months}|{groupBy}", async () => (await snapshot.KpisAsync().ConfigureAwait(false)).Trend(asOf, months, groupBy)).ConfigureAwait(false);
-            return Results.Json(new { asOf, months, groupBy, snapshot.Rates.ReportingCurrency, Snapshot = Info(snapshot), Points = trend }, ApiJson.Options);
+            return Results.Json(new KpiTrendResponse(asOf, months, groupBy, snapshot.Rates.ReportingCurrency, Info(snapshot), trend), ApiJson.Options);
         }).ConfigureAwait(false);
     }
 
@@ -107,9 +106,9 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
             var all = await snapshot.CachedAsync($"gaps|{asOf:yyyy-MM-dd}|{scoresVersion}", async () =>
                 ExecutionGaps.Find(await snapshot.BookAsOfAsync(asOf).ConfigureAwait(false), asOf, insights.Options.Gaps, id => likelihoods.TryGetValue(id, out var p) ? p : null)).ConfigureAwait(false);
             var selected = all.Where(g => (kinds.Count == 0 || kinds.Contains(g.Kind)) && (collectors.Count == 0 || collectors.Contains(g.Collector))).ToList();
-            var summary = selected.GroupBy(g => g.Kind).Select(g => new { Kind = g.Key, Gaps = g.Count(), Invoices = g.Sum(x => x.InvoiceIds.Count), MoneyAtStake = g.Sum(x => x.MoneyAtStake) })
+            var summary = selected.GroupBy(g => g.Kind).Select(g => new GapSummary(g.Key, g.Count(), g.Sum(x => x.InvoiceIds.Count), g.Sum(x => x.MoneyAtStake)))
                 .OrderByDescending(s => s.MoneyAtStake).ToList();
-            return Results.Json(new { asOf, snapshot.Rates.ReportingCurrency, Snapshot = Info(snapshot), Total = selected.Count, Summary = summary, Gaps = selected.Take(limit) }, ApiJson.Options);
+            return Results.Json(new GapsResponse(asOf, snapshot.Rates.ReportingCurrency, Info(snapshot), selected.Count, [.. summary], [.. selected.Take(limit)]), ApiJson.Options);
         }).ConfigureAwait(false);
     }
 
@@ -130,6 +129,11 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
     public async Task<IResult> SetTargetAsync(HttpRequest request, string kpi, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (Caller.RequireAny(request, Caller.Manager, Caller.FinanceLead) is { } forbidden)
+        {
+            return forbidden;
+        }
+
         var errors = new List<FieldError>();
         if (!TargetKpi.All.ContainsKey(kpi))
         {
@@ -201,7 +205,7 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
         {
             var trend = await snapshot.CachedAsync($"trend|{asOf:yyyy-MM-dd}|{months}|{groupBy}", async () => (await snapshot.KpisAsync().ConfigureAwait(false)).Trend(asOf, months, groupBy)).ConfigureAwait(false);
             var suggestions = TargetSuggestions.Suggest(TargetKpi.All[kpiName], trend, snapshot.Rates.ReportingCurrency);
-            return Results.Json(new { Kpi = kpiName, groupBy, asOf, months, Suggestions = suggestions }, ApiJson.Options);
+            return Results.Json(new TargetSuggestionsResponse(kpiName, groupBy, asOf, months, suggestions), ApiJson.Options);
         }).ConfigureAwait(false);
     }
 
@@ -248,13 +252,13 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
 
     private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 
-    private static Dictionary<string, object> TargetsOf(List<KpiTarget> set, KpiGroup group) =>
+    private static Dictionary<string, TargetStatus> TargetsOf(List<KpiTarget> set, KpiGroup group) =>
         set.Where(t => t.Key == group.Key).ToDictionary(
             t => t.Kpi,
-            t => (object)new { t.Value, t.SetBy, t.SetAt, t.Note, Met = TargetKpi.All[t.Kpi].Read(group.Values) is { } v ? TargetKpi.All[t.Kpi].Meets(v, t.Value) : (bool?)null },
+            t => new TargetStatus(t.Value, t.SetBy, t.SetAt, t.Note, TargetKpi.All[t.Kpi].Read(group.Values) is { } v ? TargetKpi.All[t.Kpi].Meets(v, t.Value) : null),
             StringComparer.Ordinal);
 
-    internal static object Info(InsightsSnapshot s) => new { s.Version, s.LoadedAt, Events = s.Events.Count };
+    internal static SnapshotInfo Info(InsightsSnapshot s) => new(s.Version, s.LoadedAt, s.Events.Count);
 
     /// <summary>A missing exchange rate is the user's data problem: 422 naming currency and date.</summary>
     internal static async Task<IResult> WithRatesAsync(Func<Task<IResult>> compute)

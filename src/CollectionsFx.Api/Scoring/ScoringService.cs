@@ -1,3 +1,4 @@
+using CollectionsFx.Contracts;
 using System.Collections.Concurrent;
 using CollectionsFx.Api.Insights;
 using CollectionsFx.Domain.Scoring;

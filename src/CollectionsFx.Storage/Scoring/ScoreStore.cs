@@ -1,3 +1,4 @@
+using CollectionsFx.Contracts;
 using System.Globalization;
 using System.Text.Json;
 using Azure;
@@ -5,14 +6,6 @@ using Azure.Data.Tables;
 using CollectionsFx.Storage.Ledger;
 
 namespace CollectionsFx.Storage.Scoring;
-
-/// <summary>The score of one open invoice from one run.</summary>
-public sealed record InvoiceScore(
-    string CustomerId, string InvoiceId, double Likelihood, string RiskBand, string ModelVersion, string RunId, DateOnly AsOf, decimal OpenAmount,
-    IReadOnlyList<string> Reasons, DateOnly? ExpectedPayDate = null);
-
-/// <summary>A customer's roll-up from one run: weighted likelihood, band, value at stake (DOMAIN.md §7).</summary>
-public sealed record CustomerScore(string CustomerId, double Likelihood, string RiskBand, decimal ValueAtStake, decimal OverdueAmount, string ModelVersion, string RunId, DateOnly AsOf);
 
 /// <summary>
 /// Scores in Tables: PK = customer (as the ledger), RK = invoice; upserted, so a retried batch writes the same rows and the

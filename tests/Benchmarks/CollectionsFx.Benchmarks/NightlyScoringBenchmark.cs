@@ -1,3 +1,4 @@
+using CollectionsFx.Contracts;
 using System.Diagnostics;
 using System.Globalization;
 using Azure.Data.Tables;

@@ -13,12 +13,16 @@ internal static class CfxServe
     }
 
     /// <summary>Starts <c>cfx serve</c> on the ports with the prefix (its own tables and task hub) and any further settings.</summary>
-    public static Process Start(StackFixture stack, int apiPort, int grpcPort, string prefix, IDictionary<string, string>? settings = null)
+    public static Process Start(StackFixture stack, int apiPort, int grpcPort, string prefix, IDictionary<string, string>? settings = null) =>
+        Start(stack.Azurite.ConnectionString, apiPort, grpcPort, prefix, settings);
+
+    /// <summary>Starts <c>cfx serve</c> over the storage of <paramref name="connectionString"/>.</summary>
+    public static Process Start(string connectionString, int apiPort, int grpcPort, string prefix, IDictionary<string, string>? settings = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(CfxDll());
         start.ArgumentList.Add("serve");
-        start.Environment["Storage__ConnectionString"] = stack.Azurite.ConnectionString;
+        start.Environment["Storage__ConnectionString"] = connectionString;
         start.Environment["Storage__Prefix"] = prefix;
         start.Environment["urls"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{apiPort}");
         start.Environment["Durable__GrpcPort"] = grpcPort.ToString(CultureInfo.InvariantCulture);

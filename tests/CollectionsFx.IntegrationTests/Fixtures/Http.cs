@@ -28,7 +28,7 @@ internal static class Http
     /// Polls <paramref name="url"/> (a KPI route) until it answers 200 from an insights snapshot holding at least
     /// <paramref name="minEvents"/> events; returns that answer, or fails after 20 s with the last one.
     /// </summary>
-    public static async Task<JsonElement> WaitForSnapshotAsync(this HttpClient client, int minEvents, string url = "/api/kpis")
+    public static async Task<JsonElement> WaitForSnapshotAsync(this HttpClient client, int minEvents, string url = "/api/kpis", int seconds = 20)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)
@@ -40,7 +40,7 @@ internal static class Http
                 return body;
             }
 
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"{url} did not show {minEvents} events: {body}");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(seconds), $"{url} did not show {minEvents} events: {body}");
             await Task.Delay(100).ConfigureAwait(false);
         }
     }

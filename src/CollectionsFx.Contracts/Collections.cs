@@ -1,0 +1,14 @@
+using CollectionsFx.Domain.Actions;
+
+namespace CollectionsFx.Contracts;
+
+/// <summary>One row of a collector's worklist: the customer's situation, its next-best action (if any) and the other proposals.</summary>
+public sealed record WorklistEntry(CustomerSituation Customer, Proposal? Next, IReadOnlyList<Proposal> Proposals);
+
+/// <summary><c>GET /api/worklist</c>: one page of the worklist, best first, with the history's observed association (ADR 010).</summary>
+public sealed record WorklistPage(
+    string? Collector, int Total, int Offset, int Limit, decimal TotalValueAtStake, IReadOnlyList<WorklistEntry> Items,
+    IReadOnlyList<Evidence> ObservedAssociation);
+
+/// <summary><c>POST /api/worklist/{customerId}/execute</c>: what was done.</summary>
+public sealed record ExecutedAction(string CustomerId, CollectionAction Action, decimal ExpectedValue, bool Done, string Outcome);
