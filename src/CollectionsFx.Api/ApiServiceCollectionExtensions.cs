@@ -45,6 +45,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<Dunning.LedgerChanges>();
         services.AddSingleton<Collections.CustomerActionsHandler>();
         services.AddOptions<Collections.AutomationOptions>().BindConfiguration(Collections.AutomationOptions.Section);
+        services.AddSingleton<Collections.AutomationService>();
         services.AddSingleton<Collections.WorklistService>();
         services.AddSingleton<Collections.WorklistHandler>();
         services.AddSingleton<Collections.Customer360Service>();

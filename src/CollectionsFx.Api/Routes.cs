@@ -99,6 +99,12 @@ public static class Routes
     /// <summary>The customer 360: account, aging, payment history, promises, disputes, contacts, scores, tasks, dunning (GET).</summary>
     public const string Customer = "customers/{customerId}";
 
+    /// <summary>Moves customers to a collector (POST, managers only).</summary>
+    public const string CustomerAssign = "customers/assign";
+
+    /// <summary>Which next-best actions run touchless (GET; PUT by managers).</summary>
+    public const string Automation = "automation";
+
     /// <summary>Who the API sees the caller as, and how the web app signs users in (GET).</summary>
     public const string Me = "me";
 

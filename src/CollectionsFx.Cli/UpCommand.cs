@@ -93,6 +93,7 @@ internal static class UpCommand
     private static void PrintUrls()
     {
         var table = new Table().AddColumn("What").AddColumn("Where");
+        table.AddRow("Web app: sign in as a demo CFO, finance lead, manager or collector", LocalHost.DefaultUrl + "/");
         table.AddRow("API (webhooks, schemas, dead letters)", LocalHost.DefaultUrl + "/api");
         table.AddRow("OpenAPI document", LocalHost.DefaultUrl + "/api/openapi.json");
         table.AddRow("KPIs (DSO, CEI, aging, ...) by segment", LocalHost.DefaultUrl + "/api/kpis?groupBy=segment");

@@ -12,3 +12,9 @@ public sealed record WorklistPage(
 
 /// <summary><c>POST /api/worklist/{customerId}/execute</c>: what was done.</summary>
 public sealed record ExecutedAction(string CustomerId, CollectionAction Action, decimal ExpectedValue, bool Done, string Outcome);
+
+/// <summary><c>GET/PUT /api/automation</c>: which next-best actions run touchless (the rest become tasks), who set it and when.</summary>
+public sealed record AutomationSettings(IReadOnlyList<CollectionAction> Touchless, string? SetBy, DateTimeOffset? SetAt);
+
+/// <summary><c>POST /api/customers/assign</c>: customers moved to a collector, and the ids the ledger does not know.</summary>
+public sealed record Assignment(string Collector, int Assigned, IReadOnlyList<string> Unknown);

@@ -38,3 +38,11 @@ public sealed record ForecastResponse(
 
 /// <summary><c>GET /api/targets/suggestions</c>: a suggested target per group with the gap and why.</summary>
 public sealed record TargetSuggestionsResponse(string Kpi, KpiGroupBy GroupBy, DateOnly AsOf, int Months, IReadOnlyList<TargetSuggestion> Suggestions);
+
+/// <summary><c>GET /api/mining/variants</c>: the process variants of the selected cases, most frequent first.</summary>
+public sealed record VariantsResponse(int Cases, int TotalVariants, IReadOnlyList<Domain.Mining.Variant> Variants);
+
+/// <summary><c>GET /api/mining/dfg</c>: the directly-follows graph (process map), with waits in the performance view.</summary>
+public sealed record ProcessMapResponse(
+    string View, int Cases, IReadOnlyList<Domain.Mining.DfgActivity> Activities, IReadOnlyList<Domain.Mining.DfgEdge> Edges,
+    IReadOnlyDictionary<string, int> StartActivities, IReadOnlyDictionary<string, int> EndActivities);

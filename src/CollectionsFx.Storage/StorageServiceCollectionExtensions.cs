@@ -34,6 +34,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IRescoreRequests>(sp => sp.GetRequiredService<RescoreQueue>());
         services.AddSingleton(sp => new OutboxStore(sp.GetRequiredService<StorageLayout>().Outbox));
         services.AddSingleton(sp => new Tasks.TaskStore(sp.GetRequiredService<StorageLayout>().Tasks));
+        services.AddSingleton(sp => new Settings.AutomationStore(sp.GetRequiredService<StorageLayout>().Insights));
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
         services.AddSingleton<IEmailSender, SmtpEmailSender>();
         services.AddHostedService<StorageInitializer>();

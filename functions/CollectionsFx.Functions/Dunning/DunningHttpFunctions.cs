@@ -72,6 +72,18 @@ public sealed class DunningHttpFunctions(DunningScheduler scheduler, CustomerAct
     public Task<IActionResult> Customer([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Customer)] HttpRequest req, string customerId, [DurableClient] DurableTaskClient client) =>
         worklist.CustomerAsync(req, customerId, client, req.HttpContext.RequestAborted).ToActionResult();
 
+    [Function("AssignCustomers")]
+    public Task<IActionResult> Assign([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.CustomerAssign)] HttpRequest req) =>
+        customers.AssignAsync(req, req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function("GetAutomation")]
+    public Task<IActionResult> Automation([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Automation)] HttpRequest req) =>
+        worklist.GetAutomationAsync(req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function("SetAutomation")]
+    public Task<IActionResult> SetAutomation([HttpTrigger(AuthorizationLevel.Function, "put", Route = Routes.Automation)] HttpRequest req) =>
+        worklist.SetAutomationAsync(req, req.HttpContext.RequestAborted).ToActionResult();
+
     [Function("GetMe")]
     public IActionResult Me([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Me)] HttpRequest req) => me.Get(req).ToActionResult();
 

@@ -1,5 +1,5 @@
-using CollectionsFx.Contracts;
 using CollectionsFx.Api.Dunning;
+using CollectionsFx.Contracts;
 using CollectionsFx.Domain.Insights;
 using CollectionsFx.Domain.Ledger;
 using CollectionsFx.Storage.Connectors.BusinessCentral;

@@ -1,10 +1,10 @@
-using CollectionsFx.Contracts;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CollectionsFx.Api.Dunning;
 using CollectionsFx.Api.Http;
 using CollectionsFx.Api.Ingestion;
+using CollectionsFx.Contracts;
 using CollectionsFx.Domain.Ledger;
 using CollectionsFx.Storage.Ledger;
 using CollectionsFx.Storage.Tasks;
@@ -25,6 +25,68 @@ public sealed class CustomerActionsHandler(IngestionService ingestion, ILedgerSt
 {
     /// <summary>The source of events recorded through these routes.</summary>
     public const string Source = "collectionsfx-ui";
+
+    /// <summary>
+    /// Handles <c>POST /api/customers/assign</c>, body <c>{"customerIds":[...],"collector":"alice"}</c> (managers only): each known
+    /// customer's master data is recorded again with the new collector (source <see cref="Source"/>, so the event log shows who
+    /// moved it). A later ERP change of the customer carries the ERP's collector again: assign in the ERP where it owns the field.
+    /// </summary>
+    public async Task<IResult> AssignAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Caller.Require(request, Caller.Manager) is { } forbidden)
+        {
+            return forbidden;
+        }
+
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var collector = body.TryGetValue("collector", out var c) && c.ValueKind == JsonValueKind.String && c.GetString() is { Length: > 0 } name ? name : null;
+        var ids = body.TryGetValue("customerIds", out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Select(i => i.ValueKind == JsonValueKind.String ? i.GetString() : null).ToList()
+            : null;
+        if (collector is null)
+        {
+            return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid assignment", "collector", "is required: the collector who takes the customers");
+        }
+
+        if (ids is null || ids.Count is 0 or > 500 || ids.Any(i => string.IsNullOrEmpty(i)))
+        {
+            return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid assignment", "customerIds", "must list 1 to 500 customer ids");
+        }
+
+        var unknown = new List<string>();
+        var assigned = 0;
+        foreach (var id in ids.Distinct(StringComparer.Ordinal).Cast<string>())
+        {
+            var customer = (await ledger.LoadAsync(id, cancellationToken).ConfigureAwait(false)).Records.OfType<CustomerRecord>().FirstOrDefault();
+            if (customer is null)
+            {
+                unknown.Add(id);
+                continue;
+            }
+
+            var data = JsonSerializer.SerializeToNode(new
+            {
+                customerId = customer.Id, customer.Name, customer.Country, customer.Currency, segment = JsonNamingPolicy.CamelCase.ConvertName(customer.Segment.ToString()),
+                customer.PaymentTermsDays, customer.CreditLimit, collector, customer.Email, customer.Company, customer.CrmAccountId, customer.DunningBlock, customer.CreditHold,
+                changedBy = Caller.Name(request) ?? Source,
+            }, ApiJson.Options)!.AsObject();
+            var rejected = await IngestAsync(EventTypes.Customer, $"assign-{id}-{time.GetUtcNow().UtcTicks}", data, cancellationToken).ConfigureAwait(false);
+            if (rejected is not null)
+            {
+                return rejected;
+            }
+
+            assigned++;
+        }
+
+        return Results.Json(new Assignment(collector, assigned, unknown), ApiJson.Options);
+    }
 
     /// <summary>Handles <c>POST /api/customers/{customerId}/promises</c>, body <c>{invoiceIds, promisedDate, amount, currency, toleranceDays?, promiseId?}</c>.</summary>
     public async Task<IResult> RecordPromiseAsync(HttpRequest request, string customerId, DurableTaskClient client, CancellationToken cancellationToken)

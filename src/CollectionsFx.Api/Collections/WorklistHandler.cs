@@ -8,7 +8,7 @@ using Microsoft.DurableTask.Client;
 namespace CollectionsFx.Api.Collections;
 
 /// <summary>The collectors' worklist over HTTP, and one-click execution of a next-best action.</summary>
-public sealed class WorklistHandler(WorklistService worklist, Customer360Service customers)
+public sealed class WorklistHandler(WorklistService worklist, Customer360Service customers, AutomationService automation)
 {
     /// <summary>The role of a collector: signed in with it (and no broader role), one sees only one's own portfolio.</summary>
     public const string CollectorRole = "collector";
@@ -106,6 +106,44 @@ public sealed class WorklistHandler(WorklistService worklist, Customer360Service
         return OwnPortfolioOnly(request) is { } self && !string.Equals(view.Profile.Collector, self, StringComparison.OrdinalIgnoreCase)
             ? Problems.Field(StatusCodes.Status403Forbidden, "Forbidden", "customerId", "a collector sees only their own customers")
             : Results.Json(view, ApiJson.Options);
+    }
+
+    /// <summary>Handles <c>GET /api/automation</c>: which next-best actions run touchless.</summary>
+    public async Task<IResult> GetAutomationAsync(CancellationToken cancellationToken) =>
+        Results.Json(await automation.GetAsync(cancellationToken).ConfigureAwait(false), ApiJson.Options);
+
+    /// <summary>Handles <c>PUT /api/automation</c>, body <c>{"touchless":["email","promiseFollowUp"]}</c>; managers only.</summary>
+    public async Task<IResult> SetAutomationAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Caller.Require(request, Caller.Manager) is { } forbidden)
+        {
+            return forbidden;
+        }
+
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var touchless = new List<CollectionAction>();
+        if (!body.TryGetValue("touchless", out var list) || list.ValueKind != JsonValueKind.Array)
+        {
+            return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid automation settings", "touchless", "is required: an array of action names");
+        }
+
+        foreach (var item in list.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String || !Enum.TryParse<CollectionAction>(item.GetString(), ignoreCase: true, out var action) || int.TryParse(item.GetString(), out _))
+            {
+                return Problems.Field(StatusCodes.Status422UnprocessableEntity, "Invalid automation settings", "touchless", $"'{item}' is not one of {string.Join(", ", Enum.GetNames<CollectionAction>())}");
+            }
+
+            touchless.Add(action);
+        }
+
+        return Results.Json(await automation.SetAsync(touchless, Caller.Name(request) ?? "system", cancellationToken).ConfigureAwait(false), ApiJson.Options);
     }
 
     /// <summary>The signed-in collector's name when the caller may see only their own portfolio; null otherwise.</summary>

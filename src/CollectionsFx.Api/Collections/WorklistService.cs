@@ -6,6 +6,7 @@ using CollectionsFx.Domain.Actions;
 using CollectionsFx.Domain.Dunning;
 using CollectionsFx.Domain.Insights;
 using CollectionsFx.Domain.Scoring;
+using CollectionsFx.Storage.Settings;
 using CollectionsFx.Workflows.Dunning;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,36 @@ public sealed class AutomationOptions
 }
 
 /// <summary>
+/// The automation settings in force: what a manager set last (<see cref="AutomationStore"/>), else the configured
+/// <see cref="AutomationOptions"/>; read at most every 30 seconds per host.
+/// </summary>
+public sealed class AutomationService(AutomationStore store, IOptions<AutomationOptions> defaults, TimeProvider time)
+{
+    private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
+    private (AutomationSettings Settings, DateTimeOffset ReadAt)? cached;
+
+    public async Task<AutomationSettings> GetAsync(CancellationToken cancellationToken)
+    {
+        if (cached is { } c && time.GetUtcNow() - c.ReadAt < MaxAge)
+        {
+            return c.Settings;
+        }
+
+        var settings = await store.GetAsync(cancellationToken).ConfigureAwait(false) ?? new AutomationSettings([.. defaults.Value.Touchless.Order()], null, null);
+        cached = (settings, time.GetUtcNow());
+        return settings;
+    }
+
+    public async Task<AutomationSettings> SetAsync(IReadOnlyList<CollectionAction> touchless, string setBy, CancellationToken cancellationToken)
+    {
+        var settings = new AutomationSettings([.. touchless.Distinct().Order()], setBy, time.GetUtcNow());
+        await store.SetAsync(settings, cancellationToken).ConfigureAwait(false);
+        cached = (settings, time.GetUtcNow());
+        return settings;
+    }
+}
+
+/// <summary>
 /// The worklist, with the association between actions and payment that history shows (reported beside the priors the
 /// proposals are valued with; not used for valuation, ADR 010).
 /// </summary>
@@ -31,7 +62,7 @@ public sealed record Worklist(IReadOnlyList<WorklistEntry> Entries, IReadOnlyLis
 /// overdue amount, then likelihood), each with its next-best action; computed once per insights snapshot and score version.
 /// Executing an action does it now through the same activities the workflows use, once per customer, action and day.
 /// </summary>
-public sealed class WorklistService(InsightsService insights, ScoreCache scores, AccountReader accounts, IDunningActions dunning, IOptions<AutomationOptions> automation)
+public sealed class WorklistService(InsightsService insights, ScoreCache scores, AccountReader accounts, IDunningActions dunning, AutomationService automation)
 {
     /// <summary>The whole worklist as of today, best first.</summary>
     public async Task<Worklist> BuildAsync(CancellationToken cancellationToken)
@@ -39,7 +70,7 @@ public sealed class WorklistService(InsightsService insights, ScoreCache scores,
         var snapshot = await insights.CurrentAsync(cancellationToken).ConfigureAwait(false);
         var (likelihoods, version) = await scores.GetAsync(cancellationToken).ConfigureAwait(false);
         var today = insights.Today();
-        var policy = new AutomationPolicy(automation.Value.Touchless.ToHashSet());
+        var policy = new AutomationPolicy((await automation.GetAsync(cancellationToken).ConfigureAwait(false)).Touchless.ToHashSet());
         return await snapshot.CachedAsync($"worklist/{today:yyyy-MM-dd}/{version}/{string.Join(",", policy.Touchless.Order())}", async () =>
         {
             var book = await snapshot.BookAsOfAsync(today).ConfigureAwait(false);

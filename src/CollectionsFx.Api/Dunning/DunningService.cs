@@ -1,5 +1,5 @@
-using CollectionsFx.Contracts;
 using CollectionsFx.Api.Actions;
+using CollectionsFx.Contracts;
 using CollectionsFx.Domain.Dunning;
 using CollectionsFx.Domain.Insights;
 using CollectionsFx.Domain.Ledger;

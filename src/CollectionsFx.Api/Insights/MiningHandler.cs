@@ -1,5 +1,6 @@
 using System.Globalization;
 using CollectionsFx.Api.Http;
+using CollectionsFx.Contracts;
 using CollectionsFx.Domain.Ledger;
 using CollectionsFx.Domain.Mining;
 using CollectionsFx.Domain.Mining.Interchange;
@@ -27,7 +28,7 @@ public sealed class MiningHandler(InsightsService insights, ILedgerStore ledger,
 
         var cases = filter.Apply(index);
         var variants = index.Summarize(cases);
-        return Results.Json(new { Cases = cases.Length, TotalVariants = variants.Count, Variants = variants.Take(limit) }, ApiJson.Options);
+        return Results.Json(new VariantsResponse(cases.Length, variants.Count, [.. variants.Take(limit)]), ApiJson.Options);
     }
 
     /// <summary>Handles <c>GET /api/mining/dfg?view=frequency|performance</c> (filters).</summary>
@@ -42,7 +43,7 @@ public sealed class MiningHandler(InsightsService insights, ILedgerStore ledger,
         }
 
         var graph = DirectlyFollows.Compute(index.Log, filter.Apply(index), view == "performance");
-        return Results.Json(new { View = view, graph.Cases, graph.Activities, graph.Edges, graph.StartActivities, graph.EndActivities }, ApiJson.Options);
+        return Results.Json(new ProcessMapResponse(view, graph.Cases, graph.Activities, graph.Edges, graph.StartActivities, graph.EndActivities), ApiJson.Options);
     }
 
     /// <summary>Handles <c>GET /api/mining/stats</c> (filters): activities, resources, rework, throughput.</summary>

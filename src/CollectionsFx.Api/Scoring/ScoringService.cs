@@ -1,6 +1,6 @@
-using CollectionsFx.Contracts;
 using System.Collections.Concurrent;
 using CollectionsFx.Api.Insights;
+using CollectionsFx.Contracts;
 using CollectionsFx.Domain.Scoring;
 using CollectionsFx.Scoring;
 using CollectionsFx.Storage.Scoring;

@@ -1,8 +1,8 @@
-using CollectionsFx.Contracts;
 using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using CollectionsFx.Contracts;
 using CollectionsFx.Storage.Ledger;
 
 namespace CollectionsFx.Storage.Scoring;

@@ -1,6 +1,6 @@
-using CollectionsFx.Contracts;
 using Azure;
 using Azure.Data.Tables;
+using CollectionsFx.Contracts;
 using CollectionsFx.Storage.Ledger;
 
 namespace CollectionsFx.Storage.Tasks;

@@ -36,6 +36,21 @@ public sealed class CfxApi(HttpClient http)
     public Task<ApiResult<TargetSuggestionsResponse>> SuggestionsAsync(string kpi, string groupBy = "collector") =>
         GetAsync<TargetSuggestionsResponse>($"api/targets/suggestions?kpi={kpi}&groupBy={groupBy}");
 
+    public Task<ApiResult<ProcessMapResponse>> ProcessMapAsync(bool performance) => GetAsync<ProcessMapResponse>($"api/mining/dfg?view={(performance ? "performance" : "frequency")}");
+
+    public Task<ApiResult<VariantsResponse>> VariantsAsync(int limit = 25) => GetAsync<VariantsResponse>($"api/mining/variants?limit={limit}");
+
+    public Task<ApiResult<AutomationSettings>> AutomationAsync() => GetAsync<AutomationSettings>("api/automation");
+
+    public Task<ApiResult<AutomationSettings>> SetAutomationAsync(IEnumerable<CollectionAction> touchless) =>
+        SendAsync<AutomationSettings>(HttpMethod.Put, "api/automation", new { touchless });
+
+    public Task<ApiResult<JsonElement>> StartDunningAsync(IEnumerable<string> customerIds) =>
+        PostAsync<JsonElement>("api/dunning/start", new { customerIds });
+
+    public Task<ApiResult<Assignment>> AssignAsync(IEnumerable<string> customerIds, string collector) =>
+        PostAsync<Assignment>("api/customers/assign", new { customerIds, collector });
+
     /// <summary>Sets a KPI's target for one group (managers and finance leads only).</summary>
     public Task<ApiResult<JsonElement>> SetTargetAsync(string kpi, string scope, string key, decimal value, string? note) =>
         SendAsync<JsonElement>(HttpMethod.Put, $"api/targets/{kpi}", new { scope, key, value, note });

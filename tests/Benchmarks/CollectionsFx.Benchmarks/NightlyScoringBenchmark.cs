@@ -1,10 +1,10 @@
-using CollectionsFx.Contracts;
 using System.Diagnostics;
 using System.Globalization;
 using Azure.Data.Tables;
 using CollectionsFx.Api.Insights;
 using CollectionsFx.Api.Scoring;
 using CollectionsFx.Cli;
+using CollectionsFx.Contracts;
 using CollectionsFx.Domain.Ledger;
 using CollectionsFx.Domain.Scoring;
 using CollectionsFx.Scoring;

@@ -118,4 +118,86 @@ public sealed class WebAppTests(BrowserStack stack)
         await BrowserStack.ScreenshotAsync(page, "customer-360-promise");
         });
     }
+
+    [Fact]
+    public async Task A_finance_lead_sees_the_team_by_collector_publishes_suggested_targets_and_exports_csv()
+    {
+        var team = await ApiAsync<KpiResponse>("/api/kpis?groupBy=collector");
+        var page = await stack.SignInAsync("felix");
+        await BrowserStack.StepsAsync(page, "finance-lead", async () =>
+        {
+            await page.WaitForURLAsync("**/collections");
+            var rows = page.GetByTestId("team-table").Locator("tbody tr");
+            await Assertions.Expect(rows).ToHaveCountAsync(team.Groups.Count);
+            var first = team.Groups.OrderBy(g => g.Key, StringComparer.Ordinal).First();
+            await Assertions.Expect(rows.First).ToContainTextAsync(first.Values.DsoCountback!.Value.ToString("N1", CultureInfo.InvariantCulture) + " days");
+            await BrowserStack.ScreenshotAsync(page, "finance-lead-collections");
+
+            // One click publishes the suggested DSO target of every collector; the API then holds them, set by felix.
+            var suggested = (await ApiAsync<TargetSuggestionsResponse>("/api/targets/suggestions?kpi=dsoCountback&groupBy=collector")).Suggestions.Where(s => s.Suggested is not null).ToList();
+            Assert.NotEmpty(suggested);
+            await page.Locator("#publish-targets").ClickAsync();
+            await WaitUntilAsync(async () => (await ApiAsync<List<JsonElement>>("/api/targets")).Count(t => t.GetProperty("kpi").GetString() == "dsoCountback" && t.GetProperty("scope").GetString() == "collector") >= suggested.Count);
+            var targets = (await ApiAsync<List<JsonElement>>("/api/targets")).Where(t => t.GetProperty("kpi").GetString() == "dsoCountback" && t.GetProperty("scope").GetString() == "collector").ToList();
+            Assert.All(targets, t => Assert.Equal("felix", t.GetProperty("setBy").GetString()));
+            Assert.Equal(suggested.Select(s => (s.Group, s.Suggested!.Value)).OrderBy(x => x.Group), targets.Select(t => (t.GetProperty("key").GetString()!, t.GetProperty("value").GetDecimal())).OrderBy(x => x.Item1));
+
+            // Export: an Excel-ready CSV with a row per collector.
+            var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#export-csv").ClickAsync());
+            var path = await download.PathAsync();
+            Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, (await File.ReadAllBytesAsync(path))[..3]); // the BOM Excel needs for UTF-8
+            var lines = (await File.ReadAllLinesAsync(path)).Where(l => l.Length > 0).ToList();
+            Assert.StartsWith("collector,dsoCountback,dsoCountbackTarget", lines[0], StringComparison.Ordinal);
+            Assert.Equal(team.Groups.Count + 1, lines.Count);
+        });
+    }
+
+    [Fact]
+    public async Task A_manager_steers_by_gaps_starts_dunning_in_bulk_reads_the_process_map_and_sets_automation()
+    {
+        var gaps = await ApiAsync<GapsResponse>("/api/gaps?limit=500");
+        Assert.NotEmpty(gaps.Gaps);
+        var page = await stack.SignInAsync("maria");
+        await BrowserStack.StepsAsync(page, "manager", async () =>
+        {
+            await page.WaitForURLAsync("**/steering");
+            var rows = page.GetByTestId("gaps").Locator("tbody tr");
+            await Assertions.Expect(rows.First).ToHaveAttributeAsync("data-customer", gaps.Gaps[0].CustomerId);
+            await Assertions.Expect(page.GetByTestId("process-map").Locator("canvas")).ToHaveCountAsync(1);
+            await Assertions.Expect(page.GetByTestId("variants").Locator("tbody tr")).Not.ToHaveCountAsync(0);
+            await BrowserStack.ScreenshotAsync(page, "manager-steering");
+            await page.GetByTestId("process-map").ScreenshotAsync(new() { Path = Path.Combine(BrowserStack.ScreenshotDir, "process-map.png") });
+
+            // Bulk: the first two customers' dunning cycles start.
+            var chosen = gaps.Gaps.Select(g => g.CustomerId).Distinct().Take(2).ToList();
+            foreach (var id in chosen)
+            {
+                await page.Locator($"tr[data-customer='{id}']").First.Locator("fluent-checkbox").ClickAsync();
+            }
+
+            await Assertions.Expect(page.GetByTestId("selected-count")).ToHaveTextAsync("2 selected");
+            await page.Locator("#bulk-dunning").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("bulk-outcome")).ToContainTextAsync("cycles started");
+            foreach (var id in chosen)
+            {
+                await WaitUntilAsync(async () => (await stack.Client.GetAsync($"/api/dunning/{id}")).IsSuccessStatusCode);
+            }
+
+            // Automation: make calls touchless too; the API keeps it, set by maria.
+            await page.Locator("#touchless-Call").ClickAsync();
+            await page.Locator("#automation-save").ClickAsync();
+            await WaitUntilAsync(async () => (await ApiAsync<AutomationSettings>("/api/automation")).SetBy == "maria");
+            Assert.Contains(Domain.Actions.CollectionAction.Call, (await ApiAsync<AutomationSettings>("/api/automation")).Touchless);
+        });
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, int seconds = 30)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(seconds), "the condition did not hold in time");
+            await Task.Delay(200);
+        }
+    }
 }

@@ -45,14 +45,20 @@ export function processMap(element, graph, dotnet) {
         }
     }
     window.dagre.layout(g);
+    // One layout unit = one pixel: the series box is the layout's size (ECharts would otherwise squeeze the positions into
+    // the chart and leave the node sizes as they are, so nodes overlap), and the chart grows to hold it.
+    const size = g.graph();
+    element.style.height = `${Math.max(300, Math.ceil(size.height) + 20)}px`;
+    window.echarts.getInstanceByDom(element)?.resize();
     const maxNode = Math.max(1, ...graph.nodes.map(n => n.weight));
     const maxEdge = Math.max(1, ...graph.edges.map(e => e.weight));
     const option = {
         tooltip: { formatter: p => p.dataType === 'edge' ? `${p.data.source} → ${p.data.target}: ${p.data.text}` : `${p.name}: ${p.data.text}` },
         series: [{
             type: 'graph', layout: 'none', roam: true, edgeSymbol: ['none', 'arrow'], edgeSymbolSize: 8,
-            label: { show: true, fontSize: 12 },
-            edgeLabel: { show: true, fontSize: 10, formatter: p => p.data.text },
+            left: 'center', top: 10, width: size.width, height: size.height,
+            label: { show: true, fontSize: 12, lineHeight: 16 },
+            edgeLabel: { show: true, fontSize: 10, formatter: p => p.data.text, backgroundColor: 'rgba(255,255,255,0.85)', padding: [1, 3] },
             data: graph.nodes.map(n => {
                 const pos = g.node(n.id);
                 const shade = 0.25 + 0.75 * n.weight / maxNode;
