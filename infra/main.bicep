@@ -1,5 +1,6 @@
 // CollectionsFx on Azure: storage (identity access only), a Flex Consumption Function App with a
-// system-assigned identity and RBAC on storage, Application Insights on Log Analytics.
+// system-assigned identity and RBAC on storage, Application Insights on Log Analytics, and the web app as a Static Web App
+// with the Function App as its linked backend.
 targetScope = 'resourceGroup'
 
 @description('Short name used in every resource name (3-11 lowercase letters or digits).')
@@ -17,6 +18,10 @@ param dotnetVersion string = '10.0'
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 100
+
+@description('Region of the web app (Static Web Apps runs in a few regions only).')
+@allowed(['westus2', 'centralus', 'eastus2', 'westeurope', 'eastasia'])
+param staticWebAppLocation string = 'westeurope'
 
 @description('Memory per instance in MB (Flex Consumption sizes).')
 @allowed([512, 2048, 4096])
@@ -141,6 +146,16 @@ module functionApp 'modules/functionapp.bicep' = {
   }
 }
 
+module web 'modules/staticwebapp.bicep' = {
+  name: 'web'
+  params: {
+    name: '${appName}-web-${suffix}'
+    location: staticWebAppLocation
+    functionAppId: functionApp.outputs.id
+    functionAppLocation: location
+  }
+}
+
 module access 'modules/access.bicep' = {
   name: 'access'
   params: {
@@ -155,6 +170,12 @@ output functionAppName string = functionApp.outputs.name
 
 @description('Base URL of the HTTP API.')
 output apiBaseUrl string = 'https://${functionApp.outputs.defaultHostName}/api'
+
+@description('Address of the web app (sign in there; it calls the API through its linked backend).')
+output webUrl string = 'https://${web.outputs.defaultHostName}'
+
+@description('Name of the static web app (for `swa deploy` of the published src/CollectionsFx.Web).')
+output staticWebAppName string = web.outputs.name
 
 @description('Storage account holding the ledger, event log, dead letters and Durable Task hub.')
 output storageAccountName string = storage.outputs.name

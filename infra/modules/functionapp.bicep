@@ -240,6 +240,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 @description('Function App name.')
 output name string = site.name
 
+@description('Resource id of the Function App (the web app\'s linked backend).')
+output id string = site.id
+
 @description('Default host name.')
 output defaultHostName string = site.properties.defaultHostName
 

@@ -44,7 +44,7 @@ public sealed class BicepTests
         using var arm = JsonDocument.Parse(output);
         var resources = arm.RootElement.GetProperty("resources");
         var topLevel = resources.ValueKind == JsonValueKind.Array ? [.. resources.EnumerateArray()] : resources.EnumerateObject().Select(p => p.Value).ToList();
-        Assert.Equal(4, topLevel.Count(r => r.GetProperty("type").GetString() == "Microsoft.Resources/deployments"));
+        Assert.Equal(5, topLevel.Count(r => r.GetProperty("type").GetString() == "Microsoft.Resources/deployments"));
     }
 
     [Theory]
@@ -53,6 +53,7 @@ public sealed class BicepTests
     [InlineData("modules/monitoring.bicep")]
     [InlineData("modules/functionapp.bicep")]
     [InlineData("modules/access.bicep")]
+    [InlineData("modules/staticwebapp.bicep")]
     public async Task Every_file_lints_clean(string file)
     {
         var (exit, output) = await RunAsync("lint", file, "--no-restore");
@@ -82,6 +83,20 @@ public sealed class BicepTests
         Assert.Contains("\"tier\":\"FlexConsumption\"", text, StringComparison.Ordinal);
         Assert.DoesNotContain("AccountKey=", text, StringComparison.Ordinal);
         Assert.DoesNotContain("listKeys", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_web_app_is_a_standard_static_web_app_whose_linked_backend_is_the_function_app()
+    {
+        var (_, output) = await RunAsync("build", "main.bicep", "--no-restore", "--stdout");
+        var all = Descendants(JsonDocument.Parse(output).RootElement).Where(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("type", out _)).ToList();
+        var site = Assert.Single(all, e => e.GetProperty("type").GetString() == "Microsoft.Web/staticSites");
+        Assert.Equal("Standard", site.GetProperty("sku").GetProperty("name").GetString());
+        var backend = Assert.Single(all, e => e.GetProperty("type").GetString() == "Microsoft.Web/staticSites/linkedBackends");
+        Assert.Contains("functionAppId", backend.GetProperty("properties").GetProperty("backendResourceId").GetString(), StringComparison.Ordinal);
+        var wired = Descendants(JsonDocument.Parse(output).RootElement).Any(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("functionAppId", out var p)
+            && p.ToString().Contains("functionapp", StringComparison.Ordinal) && p.ToString().Contains(".id", StringComparison.Ordinal));
+        Assert.True(wired, "the web module's functionAppId is not the function app module's id output");
     }
 
     [Fact]
