@@ -200,6 +200,15 @@ public sealed class CustomerActionsHandler(IngestionService ingestion, ILedgerSt
         ArgumentNullException.ThrowIfNull(request);
         var assignee = request.Query["assignee"].ToString() is { Length: > 0 } a ? a : null;
         var customer = request.Query["customerId"].ToString() is { Length: > 0 } c ? c : null;
+        if (Caller.OwnPortfolioOnly(request) is { } self)
+        {
+            if (assignee is not null && !string.Equals(assignee, self, StringComparison.OrdinalIgnoreCase))
+            {
+                return Problems.Field(StatusCodes.Status403Forbidden, "Forbidden", "assignee", "a collector sees only their own tasks");
+            }
+
+            assignee = self;
+        }
         return Results.Json(new { tasks = await tasks.OpenAsync(assignee, customer, cancellationToken).ConfigureAwait(false) }, ApiJson.Options);
     }
 

@@ -10,17 +10,12 @@ namespace CollectionsFx.Api.Collections;
 /// <summary>The collectors' worklist over HTTP, and one-click execution of a next-best action.</summary>
 public sealed class WorklistHandler(WorklistService worklist, Customer360Service customers, AutomationService automation)
 {
-    /// <summary>The role of a collector: signed in with it (and no broader role), one sees only one's own portfolio.</summary>
-    public const string CollectorRole = "collector";
-
-    private static readonly string[] BroaderRoles = [Caller.Manager, "finance-lead", "cfo"];
-
     /// <summary>Handles <c>GET /api/worklist?collector=&amp;offset=&amp;limit=</c>.</summary>
     public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var collector = request.Query["collector"].ToString() is { Length: > 0 } c ? c : null;
-        if (OwnPortfolioOnly(request) is { } self)
+        if (Caller.OwnPortfolioOnly(request) is { } self)
         {
             if (collector is not null && !string.Equals(collector, self, StringComparison.OrdinalIgnoreCase))
             {
@@ -80,7 +75,7 @@ public sealed class WorklistHandler(WorklistService worklist, Customer360Service
             return Problems.Field(StatusCodes.Status404NotFound, "Not on the worklist", "customerId", $"customer '{customerId}' has nothing overdue or due soon");
         }
 
-        if (OwnPortfolioOnly(request) is { } self && !string.Equals(entry.Customer.Collector, self, StringComparison.OrdinalIgnoreCase))
+        if (Caller.OwnPortfolioOnly(request) is { } self && !string.Equals(entry.Customer.Collector, self, StringComparison.OrdinalIgnoreCase))
         {
             return Problems.Field(StatusCodes.Status403Forbidden, "Forbidden", "customerId", "a collector acts only on their own customers");
         }
@@ -103,7 +98,7 @@ public sealed class WorklistHandler(WorklistService worklist, Customer360Service
             return Problems.Field(StatusCodes.Status404NotFound, "Unknown customer", "customerId", $"no customer '{customerId}' in the ledger");
         }
 
-        return OwnPortfolioOnly(request) is { } self && !string.Equals(view.Profile.Collector, self, StringComparison.OrdinalIgnoreCase)
+        return Caller.OwnPortfolioOnly(request) is { } self && !string.Equals(view.Profile.Collector, self, StringComparison.OrdinalIgnoreCase)
             ? Problems.Field(StatusCodes.Status403Forbidden, "Forbidden", "customerId", "a collector sees only their own customers")
             : Results.Json(view, ApiJson.Options);
     }
@@ -145,10 +140,4 @@ public sealed class WorklistHandler(WorklistService worklist, Customer360Service
 
         return Results.Json(await automation.SetAsync(touchless, Caller.Name(request) ?? "system", cancellationToken).ConfigureAwait(false), ApiJson.Options);
     }
-
-    /// <summary>The signed-in collector's name when the caller may see only their own portfolio; null otherwise.</summary>
-    private static string? OwnPortfolioOnly(HttpRequest request) =>
-        Caller.Roles(request) is { } roles && roles.Contains(CollectorRole, StringComparer.OrdinalIgnoreCase) && !roles.Any(r => BroaderRoles.Contains(r, StringComparer.OrdinalIgnoreCase))
-            ? Caller.Name(request) ?? "?"
-            : null;
 }

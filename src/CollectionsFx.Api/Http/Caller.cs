@@ -55,6 +55,17 @@ public static class Caller
         }
     }
 
+    /// <summary>The role of a collector: signed in with it (and no broader role), one sees only one's own portfolio.</summary>
+    public const string Collector = "collector";
+
+    private static readonly string[] BroaderThanCollector = [Manager, FinanceLead, "cfo"];
+
+    /// <summary>The signed-in collector's name when the caller may see only their own portfolio; null otherwise.</summary>
+    public static string? OwnPortfolioOnly(HttpRequest request) =>
+        Roles(request) is { } roles && roles.Contains(Collector, StringComparer.OrdinalIgnoreCase) && !roles.Any(r => BroaderThanCollector.Contains(r, StringComparer.OrdinalIgnoreCase))
+            ? Name(request) ?? "?"
+            : null;
+
     /// <summary>The role that publishes team targets (besides managers).</summary>
     public const string FinanceLead = "finance-lead";
 

@@ -40,6 +40,11 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
             return problem;
         }
 
+        if (groupBy == KpiGroupBy.Customer && Caller.OwnPortfolioOnly(request) is not null)
+        {
+            return Problems.Field(StatusCodes.Status403Forbidden, "Forbidden", "groupBy", "a collector sees KPIs by collector, segment or country, not other portfolios' customers");
+        }
+
         return await WithRatesAsync(async () =>
         {
             var (allTargets, targetsVersion) = await TargetsAsync(cancellationToken).ConfigureAwait(false);
@@ -92,7 +97,12 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
             q.Fail("kind", $"must be among: {string.Join(", ", Enum.GetNames<GapKind>().Select(Camel))}");
         }
 
-        var collectors = q.List("collector");
+        IReadOnlyList<string> collectors = q.List("collector");
+        if (Caller.OwnPortfolioOnly(request) is { } self)
+        {
+            // A collector's gaps are those of their own portfolio.
+            collectors = [self];
+        }
         var limit = q.Int("limit", 1, 10_000) ?? 200;
         if (q.Problem() is { } problem)
         {

@@ -86,6 +86,15 @@ public sealed class AccessMatrixTests(BrowserStack stack)
         }
 
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "/api/customers/NOBODY", "u", "manager")).StatusCode);
+
+        // Nor other portfolios through the KPIs by customer, the execution gaps or the task lists.
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Get, "/api/kpis?groupBy=customer", mine.Collector, "collector")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "/api/kpis?groupBy=customer", "u", "manager")).StatusCode);
+        var gaps = (await (await SendAsync(HttpMethod.Get, "/api/gaps?limit=500", mine.Collector, "collector")).Content.ReadFromJsonAsync<GapsResponse>(ApiJsonOptions.Value))!;
+        Assert.All(gaps.Gaps, g => Assert.Equal(mine.Collector, g.Collector));
+        var allGaps = (await (await SendAsync(HttpMethod.Get, "/api/gaps?limit=500", "u", "manager")).Content.ReadFromJsonAsync<GapsResponse>(ApiJsonOptions.Value))!;
+        Assert.Contains(allGaps.Gaps, g => g.Collector != mine.Collector);
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Get, $"/api/tasks?assignee={other.Collector}", mine.Collector, "collector")).StatusCode);
     }
 
     [Fact]
