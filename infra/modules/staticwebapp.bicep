@@ -1,7 +1,7 @@
 // The web app (src/CollectionsFx.Web, Blazor WebAssembly) as an Azure Static Web App whose linked backend is the Function
 // App: /api/* goes to the functions with the signed-in user's principal (X-MS-CLIENT-PRINCIPAL), which the API's role checks
 // read. Linked backends need the Standard plan. Users get the roles cfo, finance-lead, manager or collector by Static Web
-// Apps role management (invitations, or a rolesSource function mapping Entra ID groups); see docs/deploy-web.md.
+// Apps role management (invitations, or a rolesSource function mapping Entra ID groups); see docs/deploy.md.
 
 @description('Name of the static web app.')
 param name string

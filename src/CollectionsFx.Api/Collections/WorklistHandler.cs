@@ -111,12 +111,7 @@ public sealed class WorklistHandler(WorklistService worklist, Customer360Service
     public async Task<IResult> SetAutomationAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Caller.Require(request, Caller.Manager) is { } forbidden)
-        {
-            return forbidden;
-        }
-
-        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        var (body, problem) = await JsonBody.ReadObjectAsAsync(request, Caller.Manager, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;

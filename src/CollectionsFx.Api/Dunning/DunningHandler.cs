@@ -186,12 +186,7 @@ public static class DunningHandler
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(tasks);
-        if (Caller.Require(request, Caller.Manager) is { } forbidden)
-        {
-            return forbidden;
-        }
-
-        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        var (body, problem) = await JsonBody.ReadObjectAsAsync(request, Caller.Manager, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;

@@ -64,6 +64,13 @@ if (which is "dunning" or "all")
     await DunningBenchmark.RunAsync(azurite, Option("--customers", 10_000), Option("--minutes", 15));
 }
 
+if (which is "web" or "all")
+{
+    await using var azurite = await AzuriteProcess.StartAsync(root, location: null);
+    Console.WriteLine("Web app: published size, cold load, 5,000-row worklist scrolling, KPI and worklist API under load");
+    await WebBenchmark.RunAsync(root, azurite, Option("--runs", 5), Option("--clients", 20), Option("--seconds", 30), Option("--customers", 300), Option("--months", 24));
+}
+
 if (which is "ingest" or "all")
 {
     await using var azurite = await AzuriteProcess.StartAsync(root, location: null);
