@@ -22,7 +22,7 @@ internal static class WebBenchmark
     private const string Source = "erp";
     private const string Secret = "bench-secret";
 
-    public static async Task RunAsync(string root, AzuriteProcess azurite, int runs, int clients, int seconds, int customers, int months)
+    public static async Task RunAsync(string root, AzuriteProcess azurite, bool localDemo, int runs, int clients, int seconds, int customers, int months)
     {
         var published = Path.Combine(Path.GetTempPath(), "cfx-web-bench");
         var watch = Stopwatch.StartNew();
@@ -37,7 +37,7 @@ internal static class WebBenchmark
         start.ArgumentList.Add("serve");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Storage__ConnectionString"] = azurite.ConnectionString;
-        start.Environment["Storage__Prefix"] = "w" + Guid.NewGuid().ToString("N")[..10];
+        start.Environment["Storage__Prefix"] = localDemo ? "cfx" : "w" + Guid.NewGuid().ToString("N")[..10];
         start.Environment["urls"] = baseUrl.ToString().TrimEnd('/');
         start.Environment["Durable__GrpcPort"] = ports[1].ToString(CultureInfo.InvariantCulture);
         start.Environment[$"Ingestion__Secrets__{Source}"] = Secret;
@@ -52,33 +52,52 @@ internal static class WebBenchmark
             using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(2) };
             await WaitAsync(async () => (await http.GetAsync("api/health").ConfigureAwait(false)).IsSuccessStatusCode, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             watch.Restart();
-            var options = new DemoOptions(customers, months);
-            var today = DateOnly.FromDateTime(DateTime.UtcNow);
-            var seeder = new DemoSeeder(http, new Dictionary<string, string> { [Source] = Secret }, TimeProvider.System);
-            await seeder.SeedRatesAsync(DemoCompany.RatesCsv(options, today)).ConfigureAwait(false);
-            var events = DemoCompany.Generate(options, today);
-            await seeder.SeedAsync(events, sourceOverride: Source).ConfigureAwait(false);
-            await WaitAsync(async () =>
+            if (localDemo)
             {
                 using var doc = JsonDocument.Parse(await http.GetStringAsync("api/kpis").ConfigureAwait(false));
-                return doc.RootElement.GetProperty("snapshot").GetProperty("events").GetInt32() >= events.Count;
-            }, TimeSpan.FromMinutes(5)).ConfigureAwait(false);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  demo company ({customers} customers, {months} months, {events.Count:N0} events) seeded in {watch.Elapsed.TotalSeconds:0} s"));
-
-            using var playwright = await Playwright.CreateAsync().ConfigureAwait(false);
-            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  the demo company of `cfx up`: {doc.RootElement.GetProperty("snapshot").GetProperty("events").GetInt32():N0} events loaded in {watch.Elapsed.TotalSeconds:0} s"));
+            }
+            else
             {
-                ExecutablePath = Chromium, Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            }).ConfigureAwait(false);
-            await ColdLoadAsync(browser, baseUrl, runs).ConfigureAwait(false);
-            await ScrollAsync(browser, baseUrl, http).ConfigureAwait(false);
-            await ApiLoadAsync(baseUrl, clients, seconds).ConfigureAwait(false);
+                await SeedAsync(http, customers, months).ConfigureAwait(false);
+            }
+
+            await BrowseAsync(baseUrl, http, runs, clients, seconds).ConfigureAwait(false);
         }
         finally
         {
             serve.Kill(entireProcessTree: true);
         }
+    }
+
+    private static async Task SeedAsync(HttpClient http, int customers, int months)
+    {
+        var watch = Stopwatch.StartNew();
+        var options = new DemoOptions(customers, months);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var seeder = new DemoSeeder(http, new Dictionary<string, string> { [Source] = Secret }, TimeProvider.System);
+        await seeder.SeedRatesAsync(DemoCompany.RatesCsv(options, today)).ConfigureAwait(false);
+        var events = DemoCompany.Generate(options, today);
+        await seeder.SeedAsync(events, sourceOverride: Source).ConfigureAwait(false);
+        await WaitAsync(async () =>
+        {
+            using var doc = JsonDocument.Parse(await http.GetStringAsync("api/kpis").ConfigureAwait(false));
+            return doc.RootElement.GetProperty("snapshot").GetProperty("events").GetInt32() >= events.Count;
+        }, TimeSpan.FromMinutes(5)).ConfigureAwait(false);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  demo company ({customers} customers, {months} months, {events.Count:N0} events) seeded in {watch.Elapsed.TotalSeconds:0} s"));
+    }
+
+    private static async Task BrowseAsync(Uri baseUrl, HttpClient http, int runs, int clients, int seconds)
+    {
+        using var playwright = await Playwright.CreateAsync().ConfigureAwait(false);
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium, Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        }).ConfigureAwait(false);
+        await ColdLoadAsync(browser, baseUrl, runs).ConfigureAwait(false);
+        await ScrollAsync(browser, baseUrl, http).ConfigureAwait(false);
+        await ApiLoadAsync(baseUrl, clients, seconds).ConfigureAwait(false);
     }
 
     private static void ReportSize(string wwwroot)
@@ -103,9 +122,20 @@ internal static class WebBenchmark
             await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl.ToString() }).ConfigureAwait(false);
             var page = await context.NewPageAsync().ConfigureAwait(false);
             var responses = new ConcurrentBag<IResponse>();
+            var console = new ConcurrentQueue<string>();
             page.Response += (_, r) => responses.Add(r);
+            page.Console += (_, m) => console.Enqueue($"{m.Type}: {m.Text}");
             await page.GotoAsync("/signin").ConfigureAwait(false);
-            await page.GetByTestId("user-carla").WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 }).ConfigureAwait(false);
+            try
+            {
+                await page.GetByTestId("user-carla").WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 }).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                Console.WriteLine("  the sign-in page did not become interactive; browser console:\n    " + string.Join("\n    ", console.Take(20)));
+                throw;
+            }
+
             var ready = await page.EvaluateAsync<double>("() => performance.now()").ConfigureAwait(false);
             long bytes = 0;
             foreach (var r in responses)
@@ -177,9 +207,11 @@ internal static class WebBenchmark
     private static async Task ApiLoadAsync(Uri baseUrl, int clients, int seconds)
     {
         string[] kpiUrls = ["api/kpis", "api/kpis?groupBy=collector", "api/kpis/trend?months=13", "api/forecast"];
-        string[] worklistUrls = ["api/worklist?limit=100", "api/worklist?limit=5000", "api/worklist?collector=alice", "api/customers/CUST-0001"];
+        string[] worklistUrls = ["api/worklist?limit=100", "api/worklist?limit=5000", "api/worklist?collector=alice", "api/customers/"];
+        var customerIds = JsonSerializer.Deserialize<WorklistPage>(await new HttpClient { BaseAddress = baseUrl }.GetStringAsync("api/worklist?limit=50").ConfigureAwait(false), ApiJsonOptions.Value)!
+            .Items.Select(e => e.Customer.CustomerId).ToList();
         using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
-        foreach (var url in kpiUrls.Concat(worklistUrls))
+        foreach (var url in kpiUrls.Concat(worklistUrls).Select(u => u.EndsWith('/') ? u + customerIds[0] : u))
         {
             (await http.GetAsync(url).ConfigureAwait(false)).Dispose(); // warm: each answer computed once
         }
@@ -194,10 +226,11 @@ internal static class WebBenchmark
             {
                 var kpi = random.Next(2) == 0;
                 var url = kpi ? kpiUrls[random.Next(kpiUrls.Length)] : worklistUrls[random.Next(worklistUrls.Length)];
+                var path = url.EndsWith('/') ? url + customerIds[random.Next(customerIds.Count)] : url; // a customer 360 of the top 50
                 var t = Stopwatch.StartNew();
                 try
                 {
-                    using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+                    using var response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
                     await response.Content.CopyToAsync(Stream.Null).ConfigureAwait(false);
                     if (!response.IsSuccessStatusCode)
                     {
@@ -210,6 +243,7 @@ internal static class WebBenchmark
                 }
 
                 timings.GetOrAdd(kpi ? "KPIs, trend, forecast" : "worklist, customer 360", _ => []).Add(t.Elapsed.TotalMilliseconds);
+                timings.GetOrAdd("  " + url, _ => []).Add(t.Elapsed.TotalMilliseconds);
             }
         })).ConfigureAwait(false);
 

@@ -79,6 +79,9 @@ public sealed class WebAppTests(BrowserStack stack)
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(target.Name);
         await Assertions.Expect(page.GetByTestId("open-items").Locator("tbody tr")).Not.ToHaveCountAsync(0);
+        var contacts = (await ApiAsync<Customer360>($"/api/customers/{target.CustomerId}")).Contacts;
+        Assert.NotEmpty(contacts); // the demo company e-mails and calls its customers
+        await Assertions.Expect(page.GetByTestId("contacts").Locator("tbody tr")).ToHaveCountAsync(Math.Min(50, contacts.Count));
         await BrowserStack.ScreenshotAsync(page, "customer-360");
 
         var before = stack.Smtp.Messages.Count;
