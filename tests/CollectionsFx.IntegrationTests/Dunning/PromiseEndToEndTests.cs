@@ -160,9 +160,9 @@ public sealed class PromiseEndToEndTests(StackFixture stack) : IDisposable
             await WaitAsync(async () => (await client.GetStringAsync(new Uri("/api/worklist?limit=5000", UriKind.Relative))).Contains(customer, StringComparison.Ordinal), "the snapshot to hold the customer");
 
             Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(new Uri($"/api/dunning/{customer}/start", UriKind.Relative), null)).StatusCode);
-            await sink.WaitForAsync(1);
+            await sink.WaitForAsync(1, seconds: 120);
             Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync(new Uri($"/api/customers/{customer}/promises", UriKind.Relative), Promise(customer))).StatusCode);
-            await sink.WaitForAsync(2);
+            await sink.WaitForAsync(2, seconds: 120);
             first.Kill(entireProcessTree: true); // SIGKILL right after the confirmation went out
             await first.WaitForExitAsync();
 
