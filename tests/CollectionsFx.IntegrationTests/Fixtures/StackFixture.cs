@@ -144,6 +144,16 @@ public sealed class StackCollection : ICollectionFixture<StackFixture>
     public const string Name = "stack";
 }
 
+/// <summary>
+/// Tests that run alone, after every parallel collection, on a stack of their own: stories whose compressed clock (playbook
+/// days of seconds) cannot bear two cores shared with a browser.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class IsolatedCollection : ICollectionFixture<StackFixture>
+{
+    public const string Name = "isolated";
+}
+
 /// <summary>The system clock moved by a fixed offset: a test host that lives on a pinned date, with real time passing.</summary>
 public sealed class ShiftedTimeProvider(TimeSpan offset) : TimeProvider
 {
