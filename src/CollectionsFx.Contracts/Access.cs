@@ -10,6 +10,19 @@ public static class Roles
 
     /// <summary>Every role, broadest first.</summary>
     public static readonly IReadOnlyList<string> All = [Cfo, FinanceLead, Manager, Collector];
+
+    private static readonly string[] BroaderThanCollector = [Cfo, FinanceLead, Manager];
+
+    /// <summary>
+    /// True for a collector without a broader role: they see and act on their own portfolio only. The API enforces it; the web
+    /// app hides what it would refuse. Role names compare case-insensitively.
+    /// </summary>
+    public static bool OwnPortfolioOnly(IEnumerable<string> roles)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        var held = roles.ToList();
+        return held.Contains(Collector, StringComparer.OrdinalIgnoreCase) && !held.Any(r => BroaderThanCollector.Contains(r, StringComparer.OrdinalIgnoreCase));
+    }
 }
 
 /// <summary>A user the local host's development sign-in offers (configuration <c>Access:DevelopmentUsers</c>).</summary>

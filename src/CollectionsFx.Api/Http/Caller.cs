@@ -15,7 +15,7 @@ public static class Caller
     public const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL";
 
     /// <summary>The role that approves dunning steps and changes automation.</summary>
-    public const string Manager = "manager";
+    public const string Manager = Contracts.Roles.Manager;
 
     /// <summary>The signed-in user's name (<see cref="Insights.InsightsHandler.PrincipalHeader"/>), if any.</summary>
     public static string? Name(HttpRequest request)
@@ -56,18 +56,16 @@ public static class Caller
     }
 
     /// <summary>The role of a collector: signed in with it (and no broader role), one sees only one's own portfolio.</summary>
-    public const string Collector = "collector";
-
-    private static readonly string[] BroaderThanCollector = [Manager, FinanceLead, "cfo"];
+    public const string Collector = Contracts.Roles.Collector;
 
     /// <summary>The signed-in collector's name when the caller may see only their own portfolio; null otherwise.</summary>
     public static string? OwnPortfolioOnly(HttpRequest request) =>
-        Roles(request) is { } roles && roles.Contains(Collector, StringComparer.OrdinalIgnoreCase) && !roles.Any(r => BroaderThanCollector.Contains(r, StringComparer.OrdinalIgnoreCase))
+        Roles(request) is { } roles && Contracts.Roles.OwnPortfolioOnly(roles)
             ? Name(request) ?? "?"
             : null;
 
     /// <summary>The role that publishes team targets (besides managers).</summary>
-    public const string FinanceLead = "finance-lead";
+    public const string FinanceLead = Contracts.Roles.FinanceLead;
 
     /// <summary>Null when the caller may act with <paramref name="role"/>'s rights; else a 403 problem naming the role.</summary>
     public static IResult? Require(HttpRequest request, string role) => RequireAny(request, role);

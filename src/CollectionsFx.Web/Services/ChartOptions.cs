@@ -86,22 +86,18 @@ public static class ChartOptions
         };
     }
 
-    /// <summary>A KPI's monthly trend per group (one line each), with the target as a dashed line when one is set.</summary>
-    public static object Trend(KpiSpec spec, KpiTrendResponse trend, IReadOnlyList<string> keys, decimal? target)
+    /// <summary>A KPI's monthly trend per group (one line each).</summary>
+    public static object Trend(KpiSpec spec, KpiTrendResponse trend, IReadOnlyList<string> keys)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(trend);
         ArgumentNullException.ThrowIfNull(keys);
         var months = trend.Points.Select(p => p.Month).ToList();
-        var series = keys.Select(k => (object)new
+        var series = keys.Select(k => new
         {
             type = "line", name = k, showSymbol = false,
             data = trend.Points.Select(p => p.Groups.FirstOrDefault(g => g.Key == k) is { } g ? spec.Read(g.Values) : null).ToList(),
         }).ToList();
-        if (target is { } t)
-        {
-            series.Add(new { type = "line", name = "target", showSymbol = false, data = months.Select(_ => t).ToList(), lineStyle = new { type = "dashed", color = "#b10e1c" } });
-        }
 
         return new
         {

@@ -36,7 +36,7 @@ public sealed class UserSession
     public bool Has(string role) => Roles.Contains(role, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>True for a collector without a broader role: they see only their own portfolio.</summary>
-    public bool OwnPortfolioOnly => Has(Contracts.Roles.Collector) && !Roles.Any(r => r is Contracts.Roles.Cfo or Contracts.Roles.FinanceLead or Contracts.Roles.Manager);
+    public bool OwnPortfolioOnly => Contracts.Roles.OwnPortfolioOnly(Roles);
 
     /// <summary>The view a user lands on: the one of their broadest role.</summary>
     public string HomePath =>
