@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<ExceptionProblemMiddleware>();
+builder.UseMiddleware<RouteAccessMiddleware>();
 
 // Worker telemetry to Application Insights (connection string and Entra ID auth from app settings, see infra/).
 builder.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();

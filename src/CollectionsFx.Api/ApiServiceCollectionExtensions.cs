@@ -51,6 +51,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<Collections.Customer360Service>();
         services.AddOptions<Http.AccessOptions>().BindConfiguration(Http.AccessOptions.Section);
         services.AddSingleton<Http.MeHandler>();
+        services.AddSingleton<Http.RouteAccess>();
         return services;
     }
 

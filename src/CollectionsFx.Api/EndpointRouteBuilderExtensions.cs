@@ -7,6 +7,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CollectionsFx.Api;
 
@@ -17,6 +18,15 @@ public static class EndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapCollectionsFx(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/" + Routes.Prefix);
+        // Every route's access rule (RouteAccess) before its handler, as the Functions app's RouteAccessMiddleware does.
+        api.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var name = http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "";
+            var customer = http.Request.RouteValues.TryGetValue("customerId", out var value) ? value as string : null;
+            var denied = await http.RequestServices.GetRequiredService<RouteAccess>().CheckAsync(http.Request, name, customer, http.RequestAborted).ConfigureAwait(false);
+            return denied ?? await next(context).ConfigureAwait(false);
+        });
         api.MapPost(Routes.Ingest, (HttpRequest req, string source, IngestionService s, CancellationToken ct) => s.IngestAsync(req, source, ct))
             .WithName("IngestWebhook").DisableAntiforgery();
         api.MapGet(Routes.Schemas, (HttpRequest req) => SchemaCatalog.List(req)).WithName("ListSchemas");
@@ -33,7 +43,7 @@ public static class EndpointRouteBuilderExtensions
         api.MapGet(Routes.TargetSuggestions, (HttpRequest req, InsightsHandler h, CancellationToken ct) => h.SuggestTargetsAsync(req, ct)).WithName("SuggestTargets");
         api.MapPut(Routes.Rates, (HttpRequest req, InsightsHandler h, CancellationToken ct) => h.PutRatesAsync(req, ct)).WithName("PutRates");
         api.MapGet(Routes.Dunning, (string customerId, DurableTaskClient client, Storage.Ledger.ILedgerStore ledger, CancellationToken ct) => Dunning.DunningHandler.GetAsync(customerId, client, ledger, ct)).WithName("GetDunningCycle");
-        api.MapPost(Routes.DunningStart, (string customerId, DurableTaskClient client, CancellationToken ct) => Dunning.DunningHandler.StartAsync(customerId, client, ct)).WithName("StartDunningCycle");
+        api.MapPost(Routes.DunningStart, (string customerId, DurableTaskClient client, TimeProvider time, CancellationToken ct) => Dunning.DunningHandler.StartAsync(customerId, client, time, ct)).WithName("StartDunningCycle");
         api.MapPost(Routes.DunningSignal, (HttpRequest req, string customerId, DurableTaskClient client, CancellationToken ct) => Dunning.DunningHandler.SignalAsync(req, customerId, client, ct)).WithName("SignalDunningCycle");
         api.MapPost(Routes.DunningApproval, (HttpRequest req, string customerId, DurableTaskClient client, Storage.Tasks.TaskStore tasks, CancellationToken ct) => Dunning.DunningHandler.ApproveAsync(req, customerId, client, tasks, ct)).WithName("ApproveDunningStep");
         api.MapPost(Routes.DunningBulkStart, (HttpRequest req, DurableTaskClient client, Dunning.DunningScheduler scheduler, CancellationToken ct) => Dunning.DunningHandler.StartManyAsync(req, client, scheduler, ct)).WithName("StartDunningCycles");

@@ -97,6 +97,37 @@ public sealed class DunningCycleTests
     }
 
     [Fact]
+    public async Task A_generation_decided_again_later_names_the_same_notice_and_a_later_rise_of_another_invoice_a_new_one()
+    {
+        // Reminder 2 of I1 on day 14, decided by generation 3; the same state run again as generation 7 (a start message
+        // delivered twice after a host died) decides the same notice: same key, so the outbox sends it once.
+        var ledger = new Ledger();
+        var state = new DunningCycleInput("C1", 3, new Dictionary<string, int> { ["I1"] = 2 }, Cycle: "20260301T080000000");
+        async Task<NoticeRequest> DecideAsync(DunningCycleInput input, DateOnly on)
+        {
+            var context = new FakeOrchestrationContext(DunningCycle.InstanceId("C1"), Clock.RunTimeOf(on));
+            context.OnActivity<string, DunningView>(nameof(LoadDunningView), _ => ledger.View(on))
+                .OnActivity<NoticeRequest, NoticeResult>(nameof(SendDunningNotice), _ => new NoticeResult(true, "sent"));
+            await new DunningCycle().RunAsync(context, input);
+            return (NoticeRequest)context.Calls.Single(c => c.Name == nameof(SendDunningNotice)).Input!;
+        }
+
+        var first = await DecideAsync(state, Due.AddDays(14));
+        var again = await DecideAsync(state with { Iteration = 7 }, Due.AddDays(14));
+        Assert.Equal(first.Key, again.Key);
+        Assert.StartsWith("dunning-C1/20260301T080000000/L3/", first.Key, StringComparison.Ordinal);
+
+        // I2 reaches reminder 2 on day 24: the notice lists I1 again at the same level, but it takes I2 there: a new notice.
+        var later = await DecideAsync(state with { LevelsSent = new Dictionary<string, int> { ["I1"] = 3, ["I2"] = 2 } }, Due.AddDays(24));
+        Assert.Equal(3, later.Notice.Level);
+        Assert.NotEqual(first.Key, later.Key);
+
+        // A cycle started again after one that ended (an invoice reopened) sends its own notices.
+        var restarted = await DecideAsync(state with { Cycle = "20260601T080000000" }, Due.AddDays(14));
+        Assert.NotEqual(first.Key, restarted.Key);
+    }
+
+    [Fact]
     public async Task A_snooze_holds_the_cycle_until_the_day_after_and_a_block_until_it_is_lifted()
     {
         var ledger = new Ledger();

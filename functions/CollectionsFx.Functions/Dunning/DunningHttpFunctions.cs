@@ -10,7 +10,7 @@ using Microsoft.DurableTask.Client;
 namespace CollectionsFx.Functions.Dunning;
 
 /// <summary>Dunning for finance ops over HTTP (each trigger binds the route and calls the shared handler) and the daily timer.</summary>
-public sealed class DunningHttpFunctions(DunningScheduler scheduler, CustomerActionsHandler customers, WorklistHandler worklist, Storage.Tasks.TaskStore tasks, Storage.Ledger.ILedgerStore ledger, Api.Insights.InsightsService insights, Api.Http.MeHandler me)
+public sealed class DunningHttpFunctions(DunningScheduler scheduler, CustomerActionsHandler customers, WorklistHandler worklist, Storage.Tasks.TaskStore tasks, Storage.Ledger.ILedgerStore ledger, Api.Insights.InsightsService insights, Api.Http.MeHandler me, TimeProvider time)
 {
     [Function("EnsureDunningCycles")]
     public Task Daily([TimerTrigger(Api.Jobs.Schedules.Dunning)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
@@ -22,7 +22,7 @@ public sealed class DunningHttpFunctions(DunningScheduler scheduler, CustomerAct
 
     [Function("StartDunningCycle")]
     public Task<IActionResult> Start([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.DunningStart)] HttpRequest req, string customerId, [DurableClient] DurableTaskClient client) =>
-        DunningHandler.StartAsync(customerId, client, req.HttpContext.RequestAborted).ToActionResult();
+        DunningHandler.StartAsync(customerId, client, time, req.HttpContext.RequestAborted).ToActionResult();
 
     [Function("SignalDunningCycle")]
     public Task<IActionResult> Signal([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.DunningSignal)] HttpRequest req, string customerId, [DurableClient] DurableTaskClient client) =>

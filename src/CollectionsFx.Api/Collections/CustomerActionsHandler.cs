@@ -34,7 +34,7 @@ public sealed class CustomerActionsHandler(IngestionService ingestion, ILedgerSt
     public async Task<IResult> AssignAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (body, problem) = await JsonBody.ReadObjectAsAsync(request, Caller.Manager, cancellationToken).ConfigureAwait(false);
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;

@@ -111,7 +111,7 @@ public sealed class WorklistHandler(WorklistService worklist, Customer360Service
     public async Task<IResult> SetAutomationAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (body, problem) = await JsonBody.ReadObjectAsAsync(request, Caller.Manager, cancellationToken).ConfigureAwait(false);
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;

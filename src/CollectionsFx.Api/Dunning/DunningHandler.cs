@@ -17,9 +17,10 @@ public static class DunningHandler
     public static readonly IReadOnlyList<string> Signals = ["snooze", "block", "unblock", "changed"];
 
     /// <summary>Handles <c>POST /api/dunning/{customerId}/start</c>: 202 when started, 200 when a cycle already runs.</summary>
-    public static async Task<IResult> StartAsync(string customerId, DurableTaskClient client, CancellationToken cancellationToken)
+    public static async Task<IResult> StartAsync(string customerId, DurableTaskClient client, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (id, started) = await DunningStarter.StartAsync(client, customerId, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(time);
+        var (id, started) = await DunningStarter.StartAsync(client, customerId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         return Results.Json(new { instanceId = id, started, statusUri = $"/{Routes.Prefix}/dunning/{Uri.EscapeDataString(customerId)}" }, ApiJson.Options, statusCode: started ? StatusCodes.Status202Accepted : StatusCodes.Status200OK);
     }
 
@@ -110,7 +111,8 @@ public static class DunningHandler
 
     /// <summary>
     /// Handles <c>GET /api/dunning/{customerId}</c>: the cycle's status and state (levels sent, snooze, block), and its history
-    /// in words: every action on the customer's ledger (notices, escalations, holds, calls), oldest first.
+    /// in words: every action on the customer's ledger (notices, escalations, holds, calls), oldest first, each with its id
+    /// (a notice's is <c>notice-</c> and its idempotency key, the key its mail's Message-ID is derived from).
     /// </summary>
     public static async Task<IResult> GetAsync(string customerId, DurableTaskClient client, ILedgerStore ledger, CancellationToken cancellationToken)
     {
@@ -123,7 +125,7 @@ public static class DunningHandler
         }
 
         var history = (await ledger.LoadAsync(customerId, cancellationToken).ConfigureAwait(false)).Records.OfType<ContactRecord>()
-            .OrderBy(c => c.OccurredAt).Select(c => new { at = c.OccurredAt, action = c.ActionKind, c.DunningLevel, by = c.Automated ? "automation" : c.Resource, invoices = c.Invoices, text = Describe(c) });
+            .OrderBy(c => c.OccurredAt).Select(c => new { id = c.Id, at = c.OccurredAt, action = c.ActionKind, c.DunningLevel, by = c.Automated ? "automation" : c.Resource, invoices = c.Invoices, text = Describe(c) });
         return Results.Json(new
         {
             instanceId = instance.InstanceId, runtimeStatus = instance.RuntimeStatus.ToString(), createdAt = instance.CreatedAt, lastUpdatedAt = instance.LastUpdatedAt,
@@ -186,7 +188,7 @@ public static class DunningHandler
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(tasks);
-        var (body, problem) = await JsonBody.ReadObjectAsAsync(request, Caller.Manager, cancellationToken).ConfigureAwait(false);
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;

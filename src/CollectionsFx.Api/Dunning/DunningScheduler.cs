@@ -46,7 +46,7 @@ public sealed partial class DunningScheduler(InsightsService insights, Microsoft
         var started = 0;
         await Parallel.ForEachAsync(eligible, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (customer, ct) =>
         {
-            if ((await DunningStarter.StartAsync(client, customer, ct).ConfigureAwait(false)).Started)
+            if ((await DunningStarter.StartAsync(client, customer, time.GetUtcNow(), ct).ConfigureAwait(false)).Started)
             {
                 Interlocked.Increment(ref started);
             }

@@ -214,10 +214,13 @@ public sealed partial class DunningService(
 /// <summary>Starts dunning cycles: one instance per customer, a second start is a no-op (the status is asked first, ADR 004).</summary>
 public static class DunningStarter
 {
-    public static async Task<(string InstanceId, bool Started)> StartAsync(Microsoft.DurableTask.Client.DurableTaskClient client, string customerId, CancellationToken cancellationToken)
+    /// <summary>Starts the customer's cycle unless it runs; <paramref name="now"/> names the cycle (part of its notices' keys).</summary>
+    public static async Task<(string InstanceId, bool Started)> StartAsync(
+        Microsoft.DurableTask.Client.DurableTaskClient client, string customerId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // A cycle that ended (all paid) starts again when something new falls due.
+        // A cycle that ended (all paid) starts again when something new falls due: a new cycle, whose notices are its own.
         var id = DunningCycle.InstanceId(customerId);
-        return (id, await DurableStarts.StartOnceAsync(client, nameof(DunningCycle), id, new DunningCycleInput(customerId), cancellationToken, restartCompleted: true).ConfigureAwait(false));
+        var input = new DunningCycleInput(customerId, Cycle: now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff", System.Globalization.CultureInfo.InvariantCulture));
+        return (id, await DurableStarts.StartOnceAsync(client, nameof(DunningCycle), id, input, cancellationToken, restartCompleted: true).ConfigureAwait(false));
     }
 }

@@ -8,14 +8,12 @@ namespace CollectionsFx.Api.Http;
 /// Who calls: the signed-in principal that Static Web Apps or App Service authentication put in
 /// <c>X-MS-CLIENT-PRINCIPAL</c> (Base64 JSON: Static Web Apps' <c>userRoles</c>, or App Service's <c>claims</c> of the
 /// <c>role_typ</c> type). A request without it is a system caller holding the function key (automation, the local host).
+/// What each role may call is <see cref="RouteAccess"/>'s table.
 /// </summary>
 public static class Caller
 {
     /// <summary>The header with the Base64-encoded principal.</summary>
     public const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL";
-
-    /// <summary>The role that approves dunning steps and changes automation.</summary>
-    public const string Manager = Contracts.Roles.Manager;
 
     /// <summary>The signed-in user's name (<see cref="Insights.InsightsHandler.PrincipalHeader"/>), if any.</summary>
     public static string? Name(HttpRequest request)
@@ -55,27 +53,9 @@ public static class Caller
         }
     }
 
-    /// <summary>The role of a collector: signed in with it (and no broader role), one sees only one's own portfolio.</summary>
-    public const string Collector = Contracts.Roles.Collector;
-
     /// <summary>The signed-in collector's name when the caller may see only their own portfolio; null otherwise.</summary>
     public static string? OwnPortfolioOnly(HttpRequest request) =>
         Roles(request) is { } roles && Contracts.Roles.OwnPortfolioOnly(roles)
             ? Name(request) ?? "?"
-            : null;
-
-    /// <summary>The role that publishes team targets (besides managers).</summary>
-    public const string FinanceLead = Contracts.Roles.FinanceLead;
-
-    /// <summary>Null when the caller may act with <paramref name="role"/>'s rights; else a 403 problem naming the role.</summary>
-    public static IResult? Require(HttpRequest request, string role) => RequireAny(request, role);
-
-    /// <summary>
-    /// Null when the caller holds one of <paramref name="roles"/> (or is a system caller without principal); else a 403 problem
-    /// naming them.
-    /// </summary>
-    public static IResult? RequireAny(HttpRequest request, params string[] roles) =>
-        Roles(request) is { } held && !roles.Any(r => held.Contains(r, StringComparer.OrdinalIgnoreCase))
-            ? Problems.Field(StatusCodes.Status403Forbidden, "Forbidden", "role", roles.Length == 1 ? $"only the '{roles[0]}' role may do this" : $"only the roles {string.Join(", ", roles.Select(r => $"'{r}'"))} may do this")
             : null;
 }

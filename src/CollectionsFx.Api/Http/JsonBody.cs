@@ -6,13 +6,6 @@ namespace CollectionsFx.Api.Http;
 /// <summary>Small JSON request bodies of the command routes (scoring, models, dunning).</summary>
 public static class JsonBody
 {
-    /// <summary>
-    /// The body of a request only <paramref name="role"/> may make: a 403 problem for another signed-in role (before the body is
-    /// read), else as <see cref="ReadObjectAsync"/>.
-    /// </summary>
-    public static async Task<(Dictionary<string, JsonElement> Body, IResult? Problem)> ReadObjectAsAsync(HttpRequest request, string role, CancellationToken ct) =>
-        Caller.Require(request, role) is { } forbidden ? ([], forbidden) : await ReadObjectAsync(request, ct).ConfigureAwait(false);
-
     /// <summary>The fields of an optional JSON object body (empty without a body), or a 400 problem when it is not one.</summary>
     public static async Task<(Dictionary<string, JsonElement> Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, CancellationToken ct)
     {

@@ -81,7 +81,7 @@ internal static class DunningBenchmark
             watch.Restart();
             var starting = Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = DunningScheduler.Parallelism, CancellationToken = stop.Token }, async (id, ct) =>
             {
-                if ((await DunningStarter.StartAsync(client, id, ct).ConfigureAwait(false)).Started)
+                if ((await DunningStarter.StartAsync(client, id, DateTimeOffset.UtcNow, ct).ConfigureAwait(false)).Started)
                 {
                     Interlocked.Increment(ref started);
                 }

@@ -12,15 +12,6 @@ namespace CollectionsFx.IntegrationTests.Dunning;
 [Collection(StackCollection.Name)]
 public sealed class WorklistApiTests(StackFixture stack)
 {
-    private static HttpRequestMessage As(HttpMethod method, string url, string name, params string[] roles)
-    {
-        var principal = JsonSerializer.Serialize(new { identityProvider = "aad", userId = name, userDetails = name, userRoles = roles.Prepend("authenticated") });
-        var request = new HttpRequestMessage(method, url);
-        request.Headers.Add("X-MS-CLIENT-PRINCIPAL", Convert.ToBase64String(Encoding.UTF8.GetBytes(principal)));
-        request.Headers.Add("X-MS-CLIENT-PRINCIPAL-NAME", name);
-        return request;
-    }
-
     [Fact]
     public async Task The_worklist_ranks_by_value_at_stake_and_a_next_best_action_is_executed_once()
     {
@@ -48,10 +39,10 @@ public sealed class WorklistApiTests(StackFixture stack)
                 // A collector sees only their own portfolio.
                 var collector = items[0].GetProperty("customer").GetProperty("collector").GetString()!;
                 var other = items.Select(i => i.GetProperty("customer").GetProperty("collector").GetString()!).First(c => c != collector);
-                var own = await (await client.SendAsync(As(HttpMethod.Get, "/api/worklist", collector, "collector"))).JsonAsync();
+                var own = await (await client.SendAsync(Principal.Request(HttpMethod.Get, "/api/worklist", collector, "collector"))).JsonAsync();
                 Assert.All(own.GetProperty("items").EnumerateArray(), i => Assert.Equal(collector, i.GetProperty("customer").GetProperty("collector").GetString()));
-                Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(As(HttpMethod.Get, $"/api/worklist?collector={other}", collector, "collector"))).StatusCode);
-                var managerView = await (await client.SendAsync(As(HttpMethod.Get, $"/api/worklist?collector={other}", "maria", "manager"))).JsonAsync();
+                Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(Principal.Request(HttpMethod.Get, $"/api/worklist?collector={other}", collector, "collector"))).StatusCode);
+                var managerView = await (await client.SendAsync(Principal.Request(HttpMethod.Get, $"/api/worklist?collector={other}", "maria", "manager"))).JsonAsync();
                 Assert.Equal(other, managerView.GetProperty("collector").GetString());
 
                 // Executing an e-mail proposal sends one reminder; a second click the same day sends nothing more.
@@ -59,7 +50,7 @@ public sealed class WorklistApiTests(StackFixture stack)
                 var customer = target.GetProperty("customer").GetProperty("customerId").GetString()!;
                 var owner = target.GetProperty("customer").GetProperty("collector").GetString()!;
                 var notMine = items.First(i => i.GetProperty("customer").GetProperty("collector").GetString() != owner).GetProperty("customer").GetProperty("customerId").GetString()!;
-                var forbidden = As(HttpMethod.Post, $"/api/worklist/{notMine}/execute", owner, "collector");
+                var forbidden = Principal.Request(HttpMethod.Post, $"/api/worklist/{notMine}/execute", owner, "collector");
                 forbidden.Content = JsonContent.Create(new { action = "email" });
                 Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(forbidden)).StatusCode);
                 await (await client.PostAsJsonAsync($"/api/worklist/{customer}/execute", new { action = "fax" })).AssertProblemAsync(422, "action");
@@ -98,10 +89,10 @@ public sealed class WorklistApiTests(StackFixture stack)
                 }
 
                 // Approving a dunning step is for managers only.
-                var approval = As(HttpMethod.Post, $"/api/dunning/{customer}/approval", owner, "collector");
+                var approval = Principal.Request(HttpMethod.Post, $"/api/dunning/{customer}/approval", owner, "collector");
                 approval.Content = JsonContent.Create(new { approved = true });
                 await (await client.SendAsync(approval)).AssertProblemAsync(403, "role");
-                var byManager = As(HttpMethod.Post, $"/api/dunning/{customer}/approval", "maria", "manager");
+                var byManager = Principal.Request(HttpMethod.Post, $"/api/dunning/{customer}/approval", "maria", "manager");
                 byManager.Content = JsonContent.Create(new { approved = true });
                 await (await client.SendAsync(byManager)).AssertProblemAsync(404, "customerId"); // allowed, but no cycle runs
             }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 
@@ -6,6 +7,8 @@ namespace CollectionsFx.IntegrationTests.Fixtures;
 /// <summary>A real <c>cfx serve</c> process over the fixture's Azurite, for tests that kill it (SIGKILL) and start another.</summary>
 internal static class CfxServe
 {
+    private static readonly ConcurrentDictionary<int, ConcurrentQueue<string>> Logs = new();
+
     private static string CfxDll()
     {
         var bin = RepoPaths.Combine("src", "CollectionsFx.Cli", "bin");
@@ -28,17 +31,41 @@ internal static class CfxServe
         start.Environment["Durable__GrpcPort"] = grpcPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["Durable__TaskHub"] = "hub" + prefix;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // The workflows' decisions (one line per notice) explain a failure of a story that runs across processes.
+        start.Environment["Logging__LogLevel__CollectionsFx.Workflows"] = "Information";
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        start.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var log = Logs.GetOrAdd(process.Id, _ => new ConcurrentQueue<string>());
+        process.OutputDataReceived += (_, e) => Keep(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(log, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    /// <summary>What the process wrote (its last 2,000 lines), prefixed with its id, for a failure message.</summary>
+    public static string Output(params Process?[] processes) => string.Join(
+        Environment.NewLine,
+        processes.OfType<Process>().SelectMany(p => Logs.TryGetValue(p.Id, out var lines) ? lines.Select(l => $"[{p.Id}] {l}") : []));
+
+    private static void Keep(ConcurrentQueue<string> log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        log.Enqueue(line);
+        while (log.Count > 2000 && log.TryDequeue(out _))
+        {
+        }
     }
 
     /// <summary>Waits until the process answers its health route (60 s at most).</summary>

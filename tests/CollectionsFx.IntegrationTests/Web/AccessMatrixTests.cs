@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using CollectionsFx.Contracts;
+using CollectionsFx.IntegrationTests.Fixtures;
 
 namespace CollectionsFx.IntegrationTests.Web;
 
@@ -16,13 +17,7 @@ public sealed class AccessMatrixTests(BrowserStack stack)
 {
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string user, string? role, object? body = null)
     {
-        var request = new HttpRequestMessage(method, url);
-        if (role is not null)
-        {
-            var principal = JsonSerializer.Serialize(new { identityProvider = "aad", userId = user, userDetails = user, userRoles = new[] { "anonymous", "authenticated", role } });
-            request.Headers.Add("X-MS-CLIENT-PRINCIPAL", Convert.ToBase64String(Encoding.UTF8.GetBytes(principal)));
-            request.Headers.Add("X-MS-CLIENT-PRINCIPAL-NAME", user);
-        }
+        var request = role is null ? new HttpRequestMessage(method, url) : Principal.Request(method, url, user, role);
 
         if (body is not null)
         {

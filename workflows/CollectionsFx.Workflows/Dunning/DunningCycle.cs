@@ -7,12 +7,13 @@ namespace CollectionsFx.Workflows.Dunning;
 /// <summary>
 /// The state a dunning cycle carries from one wake-up to the next (its input; <see cref="Iteration"/> counts the
 /// ContinueAsNew generations): the level already sent per invoice, the promise level already answered per invoice (a broken
-/// promise above it raises the next notice), a snooze and a block set by people, and whether this cycle put the customer on
-/// credit hold (released when the cycle ends with nothing open).
+/// promise above it raises the next notice), a snooze and a block set by people, whether this cycle put the customer on
+/// credit hold (released when the cycle ends with nothing open), and <see cref="Cycle"/>, set by whoever started the cycle
+/// (its start instant) and part of every notice's key, so a cycle started again after one that ended can send its own notices.
 /// </summary>
 public sealed record DunningCycleInput(
     string CustomerId, int Iteration = 0, IReadOnlyDictionary<string, int>? LevelsSent = null, DateOnly? SnoozedUntil = null, bool Blocked = false,
-    IReadOnlyDictionary<string, int>? PromiseLevelsSeen = null, bool CreditHoldSet = false);
+    IReadOnlyDictionary<string, int>? PromiseLevelsSeen = null, bool CreditHoldSet = false, string? Cycle = null);
 
 /// <summary>
 /// What a wake-up needs to decide, loaded by an activity: the customer's playbook, the clock of playbook days, its open items
@@ -21,7 +22,7 @@ public sealed record DunningCycleInput(
 public sealed record DunningView(
     Playbook Playbook, DunningClock Clock, IReadOnlyList<DunningItem> Items, bool CustomerBlocked, IReadOnlyList<string> Approvers, TimeSpan ApprovalTimeout);
 
-/// <summary>A notice to send once: <see cref="Key"/> (instance, generation, level) is its idempotency key.</summary>
+/// <summary>A notice to send once: <see cref="Key"/> (<see cref="DunningCycle.NoticeKey"/>) is its idempotency key.</summary>
 public sealed record NoticeRequest(string CustomerId, string Key, DunningNotice Notice, string? ApprovedBy);
 
 /// <summary>What sending did ("sent", "already sent", "nothing left open", …).</summary>
@@ -79,6 +80,20 @@ public sealed class DunningCycle : TaskOrchestrator<DunningCycleInput, DunningOu
     /// <summary>The instance id of a customer's cycle.</summary>
     public static string InstanceId(string customerId) => "dunning-" + customerId;
 
+    /// <summary>
+    /// The idempotency key of a notice: the instance, the cycle, the level and a digest of its lines (each invoice at the level
+    /// this notice takes it to). It names what the notice says, not the generation that decided it: a generation run twice (a
+    /// start message delivered again after a host was killed, a restored older state) decides the same notice and finds it
+    /// sent, while a later notice of the same step that takes another invoice to it is a new key.
+    /// </summary>
+    public static string NoticeKey(string instanceId, string? cycle, DunningNotice notice)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        var lines = string.Join(",", notice.Lines.Select(l => $"{l.InvoiceId}@{l.Level}").Order(StringComparer.Ordinal));
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(lines)))[..16];
+        return cycle is null ? $"{instanceId}/L{notice.Level}/{digest}" : $"{instanceId}/{cycle}/L{notice.Level}/{digest}";
+    }
+
     /// <inheritdoc />
     public override async Task<DunningOutcome> RunAsync(TaskOrchestrationContext context, DunningCycleInput input)
     {
@@ -108,7 +123,7 @@ public sealed class DunningCycle : TaskOrchestrator<DunningCycleInput, DunningOu
         var answered = view.Items.Where(i => i.Open > 0 && seen.ContainsKey(i.InvoiceId)).ToDictionary(i => i.InvoiceId, i => seen[i.InvoiceId], StringComparer.Ordinal);
         if (decision.Notice is { } notice)
         {
-            var key = $"{context.InstanceId}/{input.Iteration}/L{notice.Level}";
+            var key = NoticeKey(context.InstanceId, input.Cycle, notice);
             var (go, approvedBy) = notice.Step.RequiresApproval ? await ApproveAsync(context, input.CustomerId, view, notice, key) : (true, null);
             if (go)
             {

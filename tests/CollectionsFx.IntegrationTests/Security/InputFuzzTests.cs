@@ -1,0 +1,148 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CollectionsFx.Api.Ingestion;
+using CollectionsFx.IntegrationTests.Fixtures;
+using CollectionsFx.Storage.Blobs;
+using CollectionsFx.Storage.Ledger;
+using FsCheck;
+using FsCheck.Fluent;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CollectionsFx.IntegrationTests.Security;
+
+/// <summary>
+/// Fuzzing of the input surfaces with FsCheck generators: webhook events mutated from valid ones (fields dropped, retyped,
+/// oversized, hostile text; broken envelopes) and hostile query parameters. The only outcomes are success or a 4xx problem
+/// details: never a 500, and every event of a batch is either committed to the ledger or dead-lettered, none half-way.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class InputFuzzTests(StackFixture stack)
+{
+    private static readonly string[] Hostile =
+    [
+        "", " ", "=HYPERLINK(\"http://evil\")", "+1+1", "-2", "@SUM(A1)", "<script>alert(1)</script>", "'; DROP TABLE ledger; --", "PartitionKey eq 'x' or true",
+        "\u0000", "\uFFFF", "😀💶", "..\\..\\etc\\passwd", "2026-02-30", "2026-13-01", "9999-12-31", "0001-01-01", "NaN", "Infinity", "1e309", "-0", "null",
+        "true", "{}", "[]", "%00", "%2F..%2F", "x".PadRight(3_000, 'x'), "ÄÖÜß", "عربى", "\r\n", "a/b", "a#b", "a?b",
+    ];
+
+    private static Gen<JsonNode?> Value() => Gen.OneOf(
+        Gen.Elements(Hostile).Select(s => (JsonNode?)JsonValue.Create(s)),
+        Gen.Elements(0m, -1m, 0.001m, 1e15m, 79228162514264337593543950335m, -79228162514264337593543950335m, 12.345678m).Select(d => (JsonNode?)JsonValue.Create(d)),
+        Gen.Elements(long.MinValue, int.MaxValue, 1L).Select(n => (JsonNode?)JsonValue.Create(n)),
+        Gen.Elements<JsonNode?>(null, JsonValue.Create(true), new JsonArray(), new JsonObject(), new JsonArray(JsonValue.Create("I-1"), null), new JsonObject { ["nested"] = new JsonObject { ["deep"] = 1 } }));
+
+    private static readonly string[] Types = [EventTypes.Customer, EventTypes.Invoice, EventTypes.Payment, EventTypes.CreditNote, EventTypes.DisputeOpened, EventTypes.DisputeResolved, EventTypes.PromiseRecorded, EventTypes.ContactLogged];
+    private static readonly string[] Envelope = ["specversion", "id", "source", "type", "time", "datacontenttype", "data"];
+
+    /// <summary>A CloudEvent: a valid one of some type (its ids fresh), then zero to three mutations of its data or envelope.</summary>
+    private static Gen<JsonObject> Event() =>
+        from type in Gen.Elements(Types)
+        from tag in Gen.Choose(0, int.MaxValue)
+        from mutations in Gen.Choose(0, 3)
+        from picks in Gen.Choose(0, 1_000).ArrayOf(mutations * 2)
+        from values in Value().ArrayOf(mutations)
+        from kinds in Gen.Choose(0, 3).ArrayOf(mutations)
+        select Mutate(type, tag, picks, values, kinds);
+
+    private static JsonObject Mutate(string type, int tag, int[] picks, JsonNode?[] values, int[] kinds)
+    {
+        var data = Events.Sample(type);
+        foreach (var key in data.Select(p => p.Key).Where(k => k.EndsWith("Id", StringComparison.Ordinal) && data[k] is JsonValue).ToList())
+        {
+            data[key] = $"FZ{tag}-{data[key]}";
+        }
+
+        var envelope = new JsonObject
+        {
+            ["specversion"] = "1.0", ["id"] = $"fz-{tag}-{Guid.NewGuid():N}", ["source"] = "urn:test:erp", ["type"] = type, ["time"] = DateTimeOffset.UtcNow.ToString("O"),
+            ["datacontenttype"] = "application/json", ["data"] = data,
+        };
+        for (var m = 0; m < kinds.Length; m++)
+        {
+            var dataKeys = data.Select(p => p.Key).ToList();
+            switch (kinds[m])
+            {
+                case 0 when dataKeys.Count > 0:
+                    data.Remove(dataKeys[picks[2 * m] % dataKeys.Count]);
+                    break;
+                case 1 when dataKeys.Count > 0:
+                    data[dataKeys[picks[2 * m] % dataKeys.Count]] = values[m]?.DeepClone();
+                    break;
+                case 2:
+                    envelope[Envelope[picks[2 * m] % Envelope.Length]] = values[m]?.DeepClone();
+                    break;
+                default:
+                    data["unexpected" + picks[2 * m + 1]] = values[m]?.DeepClone();
+                    break;
+            }
+        }
+
+        return envelope;
+    }
+
+    [Fact]
+    public async Task Mutated_webhook_events_are_committed_or_dead_lettered_one_by_one_and_never_fail_the_server()
+    {
+        var batches = Event().ArrayOf(5).Sample(60, 40);
+        var deadLetters = stack.Services.GetRequiredService<IDeadLetterStore>();
+        var (applied, rejected) = (0, 0);
+        foreach (var batch in batches)
+        {
+            var body = new JsonArray([.. batch.Select(e => (JsonNode)e)]).ToJsonString();
+            var response = await stack.PostAsync(body, IngestionService.BatchMediaType);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode is HttpStatusCode.OK or (HttpStatusCode)207 or HttpStatusCode.BadRequest, $"{(int)response.StatusCode} for {body}: {text}");
+            using var answer = JsonDocument.Parse(text);
+            if (response.StatusCode == HttpStatusCode.BadRequest)
+            {
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                continue;
+            }
+
+            var items = answer.RootElement.GetProperty("items").EnumerateArray().ToList();
+            Assert.Equal(batch.Length, items.Count);
+            foreach (var item in items)
+            {
+                var outcome = item.GetProperty("outcome").GetString();
+                if (outcome == "rejected")
+                {
+                    rejected++;
+                    var id = item.GetProperty("deadLetterId").GetString()!;
+                    Assert.NotNull(await deadLetters.GetAsync(id));
+                }
+                else
+                {
+                    applied++;
+                    Assert.Contains(outcome, new[] { "applied", "duplicate" });
+                }
+            }
+        }
+
+        // Both outcomes happened: the generator is neither all-valid nor all-broken.
+        Assert.True(applied > 10 && rejected > 10, $"{applied} applied, {rejected} rejected");
+    }
+
+    [Fact]
+    public async Task Hostile_query_parameters_get_an_answer_or_a_problem_never_a_server_error()
+    {
+        string[] urls =
+        [
+            "/api/kpis?asOf={0}", "/api/kpis?groupBy={0}", "/api/kpis?period={0}", "/api/kpis/trend?months={0}", "/api/gaps?limit={0}", "/api/gaps?kpi={0}",
+            "/api/worklist?limit={0}", "/api/worklist?collector={0}", "/api/worklist?offset={0}", "/api/forecast?weeks={0}", "/api/forecast?asOf={0}",
+            "/api/mining/dfg?view={0}", "/api/mining/dfg?activities={0}", "/api/mining/variants?limit={0}", "/api/targets/suggestions?kpi={0}&groupBy={0}",
+            "/api/tasks?assignee={0}", "/api/customers/{0}", "/api/scores/{0}", "/api/dunning/{0}", "/api/schemas/{0}", "/api/eventlog/export?format={0}",
+        ];
+        var cases = Gen.Elements(urls).Zip(Gen.Elements(Hostile)).Sample(20, 120);
+        foreach (var (url, value) in cases)
+        {
+            var target = string.Format(System.Globalization.CultureInfo.InvariantCulture, url, Uri.EscapeDataString(value.Length > 500 ? value[..500] : value));
+            var response = await stack.Client.GetAsync(new Uri(target, UriKind.Relative));
+            Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode} for {target}: {await response.Content.ReadAsStringAsync()}");
+            if ((int)response.StatusCode >= 400)
+            {
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            }
+        }
+    }
+}
