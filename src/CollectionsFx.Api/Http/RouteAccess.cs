@@ -1,5 +1,7 @@
-using CollectionsFx.Api.Insights;
 using CollectionsFx.Contracts;
+using CollectionsFx.Domain.Insights;
+using CollectionsFx.Domain.Ledger;
+using CollectionsFx.Storage.Ledger;
 using Microsoft.AspNetCore.Http;
 
 namespace CollectionsFx.Api.Http;
@@ -22,7 +24,7 @@ public sealed record AccessRule(string Name, string Method, string Route, IReadO
 /// developer. A signed-in user needs one of the rule's roles; a collector limited to their own portfolio may touch only
 /// their own customers on routes with <c>{customerId}</c>. A route without a rule is refused (403) and fails a test.
 /// </summary>
-public sealed class RouteAccess(InsightsService insights)
+public sealed class RouteAccess(ILedgerStore ledger)
 {
     /// <summary>In a rule's roles: any signed-in user, even one without a CollectionsFx role (who may learn that, and that we are up).</summary>
     public const string AnyUser = "*";
@@ -126,11 +128,12 @@ public sealed class RouteAccess(InsightsService insights)
 
         if (rule.CustomerScoped && customerId is not null && Caller.OwnPortfolioOnly(request) is { } self)
         {
-            var book = await (await insights.CurrentAsync(cancellationToken).ConfigureAwait(false)).BookAsOfAsync(insights.Today()).ConfigureAwait(false);
-            var collector = book.Accounts.FirstOrDefault(a => a.CustomerId == customerId)?.Collector;
+            // The customer's own ledger (one partition) names its collector; an unknown customer is the handler's 404.
+            var records = (await ledger.LoadAsync(customerId, cancellationToken).ConfigureAwait(false)).Records;
+            var collector = records.Count == 0 ? null : records.OfType<CustomerRecord>().LastOrDefault()?.Collector ?? ArAccount.Unassigned;
             if (collector is not null && !string.Equals(collector, self, StringComparison.OrdinalIgnoreCase))
             {
-                return Problems.Field(StatusCodes.Status403Forbidden, "Forbidden", "customerId", "a collector sees and acts on their own customers only");
+                return Problems.Field(StatusCodes.Status403Forbidden, "Forbidden", "customerId", "a collector sees only their own customers (and acts only on them)");
             }
         }
 

@@ -36,7 +36,7 @@ public sealed class PromiseEndToEndTests(StackFixture stack) : IDisposable
     [Fact]
     public async Task A_broken_promise_opens_a_crm_case_and_dunning_resumes_at_the_next_level_at_once()
     {
-        StubDataverse();
+        DataverseStub.Stub(crm);
         await using var sink = new SmtpSink();
         var (app, client) = await stack.StartIsolatedHostAsync(new Dictionary<string, string?>
         {
@@ -132,7 +132,7 @@ public sealed class PromiseEndToEndTests(StackFixture stack) : IDisposable
     [Fact]
     public async Task After_kill_minus_nine_mid_story_every_step_mails_exactly_once_and_one_case_opens()
     {
-        StubDataverse();
+        DataverseStub.Stub(crm);
         await using var sink = new SmtpSink();
         var (apiPort, grpcPort, prefix) = (Cli.Tools.FreePort(), Cli.Tools.FreePort(), AzuriteFixture.NewPrefix());
         var settings = new Dictionary<string, string>
@@ -142,14 +142,14 @@ public sealed class PromiseEndToEndTests(StackFixture stack) : IDisposable
             ["Dunning__DayLength"] = TimeSpan.FromSeconds(DaySeconds).ToString(),
             // Both processes count playbook days from the same instant.
             ["Dunning__ClockStart"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-            ["Connectors__Crm__Kind"] = "dataverse",
-            ["Connectors__Crm__BaseUrl"] = crm.Url + "/api/data/v9.2/",
-            ["Connectors__Crm__TokenUrl"] = crm.Url + "/token",
-            ["Connectors__Crm__ClientId"] = "cfx",
-            ["Connectors__Crm__ClientSecret"] = "secret",
             // A message the killed host had dequeued comes back after this (5 minutes by default, as in Durable Functions).
             ["Durable__QueueVisibilityTimeout"] = "00:00:15",
         };
+        foreach (var (key, value) in DataverseStub.Settings(crm))
+        {
+            settings[key] = value;
+        }
+
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
         var first = CfxServe.Start(stack, apiPort, grpcPort, prefix, settings);
         System.Diagnostics.Process? second = null;
@@ -205,14 +205,6 @@ public sealed class PromiseEndToEndTests(StackFixture stack) : IDisposable
         {
             CfxServe.KillAll(first, second);
         }
-    }
-
-    private void StubDataverse()
-    {
-        crm.Given(Request.Create().WithPath("/token").UsingPost()).RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-            .WithBody("""{"token_type":"Bearer","expires_in":3599,"access_token":"tok"}"""));
-        crm.Given(Request.Create().WithPath(new WireMock.Matchers.WildcardMatcher("/api/data/v9.2/incidents*")).UsingPatch())
-            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("""{"incidentid":"6f0a1c2e-0000-0000-0000-000000000001"}"""));
     }
 
     /// <summary>A German mid-market customer with three invoices due four days ago (400, 300 and 500 EUR).</summary>

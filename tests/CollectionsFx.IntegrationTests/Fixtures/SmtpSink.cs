@@ -16,12 +16,24 @@ public sealed class SmtpSink : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task server;
 
-    public SmtpSink()
+    /// <summary>Starts the sink; with <paramref name="credentials"/> it requires SMTP AUTH with them (as ACS's relay does).</summary>
+    public SmtpSink((string User, string Password)? credentials = null)
     {
         Port = FreePort();
         var provider = new ServiceProvider();
         provider.Add(store);
-        server = new SmtpServer.SmtpServer(new SmtpServerOptionsBuilder().ServerName("sink").Port(Port).Build(), provider).StartAsync(stop.Token);
+        var options = new SmtpServerOptionsBuilder().ServerName("sink");
+        if (credentials is { } c)
+        {
+            provider.Add(new Authenticator(c.User, c.Password));
+            options = options.Endpoint(e => e.Port(Port).AllowUnsecureAuthentication(true).AuthenticationRequired(true));
+        }
+        else
+        {
+            options = options.Port(Port);
+        }
+
+        server = new SmtpServer.SmtpServer(options.Build(), provider).StartAsync(stop.Token);
     }
 
     public int Port { get; }
@@ -62,6 +74,12 @@ public sealed class SmtpSink : IAsyncDisposable
         }
 
         stop.Dispose();
+    }
+
+    private sealed class Authenticator(string user, string password) : SmtpServer.Authentication.IUserAuthenticator
+    {
+        public Task<bool> AuthenticateAsync(ISessionContext context, string user1, string password1, CancellationToken cancellationToken) =>
+            Task.FromResult(user1 == user && password1 == password);
     }
 
     private sealed class Store : MessageStore
