@@ -88,6 +88,9 @@ param reportingCurrency string = 'EUR'
 @description('The tenant\'s time zone (IANA id): business dates and period ends are taken there.')
 param tenantTimeZone string = 'UTC'
 
+@description('Key Vault purge protection: true in production; false lets a throw-away environment be purged at once.')
+param keyVaultPurgeProtection bool = true
+
 @description('Days Log Analytics keeps logs.')
 @minValue(30)
 param logRetentionDays int = 30
@@ -114,6 +117,22 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
+module vault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    name: take('${appName}-kv-${suffix}', 24)
+    location: location
+    workspaceId: monitoring.outputs.workspaceId
+    erpWebhookSecret: erpWebhookSecret
+    crmWebhookSecret: crmWebhookSecret
+    crmClientSecret: crmClientSecret
+    smtpPassword: smtpPassword
+    hasCrmClientSecret: !empty(crmClientSecret)
+    hasSmtpPassword: !empty(smtpPassword)
+    purgeProtection: keyVaultPurgeProtection
+  }
+}
+
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
   params: {
@@ -125,8 +144,7 @@ module functionApp 'modules/functionapp.bicep' = {
     dotnetVersion: dotnetVersion
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
-    erpWebhookSecret: erpWebhookSecret
-    crmWebhookSecret: crmWebhookSecret
+    vaultReferences: vault.outputs.references
     erpPullSchedule: erpPullSchedule
     scoringSchedule: scoringSchedule
     retrainSchedule: retrainSchedule
@@ -138,10 +156,8 @@ module functionApp 'modules/functionapp.bicep' = {
     crmTokenUrl: crmTokenUrl
     crmClientId: crmClientId
     crmScope: crmScope
-    crmClientSecret: crmClientSecret
     smtpHost: smtpHost
     smtpUserName: smtpUserName
-    smtpPassword: smtpPassword
     dunningFrom: dunningFrom
   }
 }
@@ -161,6 +177,7 @@ module access 'modules/access.bicep' = {
   params: {
     storageAccountName: storage.outputs.name
     appInsightsName: monitoring.outputs.appInsightsName
+    keyVaultName: vault.outputs.name
     principalId: functionApp.outputs.principalId
   }
 }

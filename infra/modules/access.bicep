@@ -1,9 +1,12 @@
-// RBAC of the Function App's identity: data-plane roles on storage (no keys) and metrics publishing.
+// RBAC of the Function App's identity: data-plane roles on storage (no keys), metrics publishing and reading Key Vault secrets.
 @description('Storage account name.')
 param storageAccountName string
 
 @description('Application Insights name.')
 param appInsightsName string
+
+@description('Key Vault whose secrets the app reads through Key Vault references.')
+param keyVaultName string
 
 @description('Principal id of the Function App identity.')
 param principalId string
@@ -13,6 +16,7 @@ var roles = {
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
 }
 
 var storageRoles = [
@@ -48,5 +52,19 @@ resource metricsAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' 
     principalId: principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+  }
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: keyVaultName
+}
+
+resource secretsAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, principalId, roles.keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
   }
 }

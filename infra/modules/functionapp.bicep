@@ -41,13 +41,8 @@ param reportingCurrency string
 @description('IANA time zone of the tenant\'s business dates.')
 param tenantTimeZone string
 
-@description('ERP webhook secret.')
-@secure()
-param erpWebhookSecret string
-
-@description('CRM webhook secret.')
-@secure()
-param crmWebhookSecret string
+@description('Key Vault references of the secrets (erpWebhookSecret, crmWebhookSecret, crmClientSecret, smtpPassword): the app resolves them with its identity.')
+param vaultReferences object
 
 @description('CRM connector: none, dataverse, salesforce or webhook.')
 param crmKind string
@@ -64,19 +59,11 @@ param crmClientId string
 @description('CRM token scope.')
 param crmScope string
 
-@description('CRM client secret or webhook secret.')
-@secure()
-param crmClientSecret string
-
 @description('SMTP relay host.')
 param smtpHost string
 
 @description('SMTP user name.')
 param smtpUserName string
-
-@description('SMTP password.')
-@secure()
-param smtpPassword string
 
 @description('Sender of dunning mail.')
 param dunningFrom string
@@ -159,11 +146,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         }
         {
           name: 'Ingestion__Secrets__erp'
-          value: erpWebhookSecret
+          value: vaultReferences.erpWebhookSecret
         }
         {
           name: 'Ingestion__Secrets__crm'
-          value: crmWebhookSecret
+          value: vaultReferences.crmWebhookSecret
         }
         {
           name: 'Smtp__Host'
@@ -183,7 +170,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         }
         {
           name: 'Smtp__Password'
-          value: smtpPassword
+          value: vaultReferences.smtpPassword
         }
         {
           name: 'Dunning__From'
@@ -211,7 +198,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         }
         {
           name: crmKind == 'webhook' ? 'Connectors__Crm__WebhookSecret' : 'Connectors__Crm__ClientSecret'
-          value: crmClientSecret
+          value: vaultReferences.crmClientSecret
         }
       ]
     }

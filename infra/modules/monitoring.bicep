@@ -33,5 +33,11 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
 @description('Application Insights connection string (not a secret: ingestion needs Entra ID).')
 output connectionString string = appInsights.properties.ConnectionString
 
+@description('Log Analytics workspace id (diagnostic settings send here).')
+output workspaceId string = workspace.id
+
+@description('Application Insights resource id (alerts query it).')
+output appInsightsId string = appInsights.id
+
 @description('Application Insights resource name.')
 output appInsightsName string = appInsights.name

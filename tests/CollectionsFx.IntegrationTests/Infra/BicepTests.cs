@@ -44,7 +44,7 @@ public sealed class BicepTests
         using var arm = JsonDocument.Parse(output);
         var resources = arm.RootElement.GetProperty("resources");
         var topLevel = resources.ValueKind == JsonValueKind.Array ? [.. resources.EnumerateArray()] : resources.EnumerateObject().Select(p => p.Value).ToList();
-        Assert.Equal(5, topLevel.Count(r => r.GetProperty("type").GetString() == "Microsoft.Resources/deployments"));
+        Assert.Equal(6, topLevel.Count(r => r.GetProperty("type").GetString() == "Microsoft.Resources/deployments"));
     }
 
     [Theory]
@@ -54,6 +54,7 @@ public sealed class BicepTests
     [InlineData("modules/functionapp.bicep")]
     [InlineData("modules/access.bicep")]
     [InlineData("modules/staticwebapp.bicep")]
+    [InlineData("modules/keyvault.bicep")]
     public async Task Every_file_lints_clean(string file)
     {
         var (exit, output) = await RunAsync("lint", file, "--no-restore");
@@ -97,6 +98,27 @@ public sealed class BicepTests
         var wired = Descendants(JsonDocument.Parse(output).RootElement).Any(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("functionAppId", out var p)
             && p.ToString().Contains("functionapp", StringComparison.Ordinal) && p.ToString().Contains(".id", StringComparison.Ordinal));
         Assert.True(wired, "the web module's functionAppId is not the function app module's id output");
+    }
+
+    [Fact]
+    public async Task Secrets_reach_the_app_only_as_key_vault_references_it_may_read_with_its_identity()
+    {
+        var (_, output) = await RunAsync("build", "main.bicep", "--no-restore", "--stdout");
+        var all = Descendants(JsonDocument.Parse(output).RootElement).ToList();
+        var settings = all.Where(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String && e.TryGetProperty("value", out _))
+            .GroupBy(e => e.GetProperty("name").GetString()!).ToDictionary(g => g.Key, g => g.First().GetProperty("value").ToString());
+        foreach (var secret in new[] { "Ingestion__Secrets__erp", "Ingestion__Secrets__crm", "Smtp__Password" })
+        {
+            Assert.Contains("vaultReferences", settings[secret], StringComparison.Ordinal);
+        }
+
+        // The CRM secret's setting name depends on the CRM kind (client secret or webhook secret); its value is a reference too.
+        Assert.Contains("parameters('vaultReferences').crmClientSecret", output, StringComparison.Ordinal);
+
+        var vault = Assert.Single(all, e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("type", out var t) && t.GetString() == "Microsoft.KeyVault/vaults");
+        Assert.True(vault.GetProperty("properties").GetProperty("enableRbacAuthorization").GetBoolean());
+        Assert.Contains("Microsoft.KeyVault(SecretUri=", output, StringComparison.Ordinal);
+        Assert.Contains("4633458b-17de-408a-b874-0445c86b69e6", output, StringComparison.Ordinal); // Key Vault Secrets User for the app's identity
     }
 
     [Fact]
