@@ -59,14 +59,14 @@ param crmClientSecret string = ''
 param smtpHost string = 'smtp.azurecomm.net'
 
 @description('SMTP user name (an ACS SMTP Username resource).')
-param smtpUserName string = ''
+param smtpUserName string = 'collectionsfx-dunning'
 
 @description('SMTP password (the Entra app secret behind the SMTP Username).')
 @secure()
 param smtpPassword string = ''
 
-@description('Sender of dunning and promise mail (a MailFrom address of a verified domain).')
-param dunningFrom string = 'accounts-receivable@example.com'
+@description('Sender of dunning and promise mail (a MailFrom address of a verified custom domain); empty: DoNotReply@ the Azure-managed domain.')
+param dunningFrom string = ''
 
 @description('NCRONTAB schedule (with seconds) of the ERP pull timer.')
 param erpPullSchedule string = '0 */5 * * * *'
@@ -91,6 +91,19 @@ param tenantTimeZone string = 'UTC'
 @description('Key Vault purge protection: true in production; false lets a throw-away environment be purged at once.')
 param keyVaultPurgeProtection bool = true
 
+@description('Where Communication Services keeps mail data at rest.')
+param communicationDataLocation string = 'Europe'
+
+@description('Client id of the Entra app registration behind the SMTP relay\'s user name (empty until it is registered, see docs/deploy.md).')
+param smtpEntraAppId string = ''
+
+@description('Who is mailed when an alert fires.')
+param alertEmail string = ''
+
+@description('Dead letters in one hour that raise an alert.')
+@minValue(1)
+param deadLetterAlertThreshold int = 10
+
 @description('Days Log Analytics keeps logs.')
 @minValue(30)
 param logRetentionDays int = 30
@@ -105,6 +118,7 @@ module storage 'modules/storage.bicep' = {
     name: storageName
     location: location
     deploymentContainerName: deploymentContainer
+    workspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -114,6 +128,28 @@ module monitoring 'modules/monitoring.bicep' = {
     name: '${appName}-${suffix}'
     location: location
     retentionInDays: logRetentionDays
+  }
+}
+
+module communication 'modules/communication.bicep' = {
+  name: 'communication'
+  params: {
+    name: '${appName}-${suffix}'
+    dataLocation: communicationDataLocation
+    smtpEntraAppId: smtpEntraAppId
+    smtpUserName: smtpUserName
+    workspaceId: monitoring.outputs.workspaceId
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    name: '${appName}-${suffix}'
+    location: location
+    appInsightsId: monitoring.outputs.appInsightsId
+    alertEmail: alertEmail
+    deadLetterThreshold: deadLetterAlertThreshold
   }
 }
 
@@ -158,7 +194,8 @@ module functionApp 'modules/functionapp.bicep' = {
     crmScope: crmScope
     smtpHost: smtpHost
     smtpUserName: smtpUserName
-    dunningFrom: dunningFrom
+    dunningFrom: empty(dunningFrom) ? communication.outputs.managedSender : dunningFrom
+    workspaceId: monitoring.outputs.workspaceId
   }
 }
 

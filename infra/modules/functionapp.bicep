@@ -68,6 +68,9 @@ param smtpUserName string
 @description('Sender of dunning mail.')
 param dunningFrom string
 
+@description('Log Analytics workspace of the Function App\'s platform logs.')
+param workspaceId string
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: '${name}-plan'
   location: location
@@ -225,6 +228,20 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 }
 
 @description('Function App name.')
+resource platformLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'functions-to-logs'
+  scope: site
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      {
+        category: 'FunctionAppLogs'
+        enabled: true
+      }
+    ]
+  }
+}
+
 output name string = site.name
 
 @description('Resource id of the Function App (the web app\'s linked backend).')

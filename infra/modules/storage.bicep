@@ -8,6 +8,9 @@ param location string
 @description('Container Flex Consumption deploys the app package to.')
 param deploymentContainerName string
 
+@description('Log Analytics workspace of the data-plane logs (writes and deletes of the ledger, event log and queues).')
+param workspaceId string
+
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
   location: location
@@ -35,6 +38,54 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
 }
 
 @description('Storage account name.')
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' existing = {
+  parent: account
+  name: 'default'
+}
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' existing = {
+  parent: account
+  name: 'default'
+}
+
+var writesAndDeletes = [
+  {
+    category: 'StorageWrite'
+    enabled: true
+  }
+  {
+    category: 'StorageDelete'
+    enabled: true
+  }
+]
+
+resource blobLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'writes-to-logs'
+  scope: blobService
+  properties: {
+    workspaceId: workspaceId
+    logs: writesAndDeletes
+  }
+}
+
+resource tableLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'writes-to-logs'
+  scope: tableService
+  properties: {
+    workspaceId: workspaceId
+    logs: writesAndDeletes
+  }
+}
+
+resource queueLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'writes-to-logs'
+  scope: queueService
+  properties: {
+    workspaceId: workspaceId
+    logs: writesAndDeletes
+  }
+}
+
 output name string = account.name
 
 @description('Primary blob endpoint, with trailing slash.')

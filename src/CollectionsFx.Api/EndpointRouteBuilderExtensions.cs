@@ -18,14 +18,22 @@ public static class EndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapCollectionsFx(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/" + Routes.Prefix);
-        // Every route's access rule (RouteAccess) before its handler, as the Functions app's RouteAccessMiddleware does.
+        // Every route's access rule (RouteAccess) before its handler, as the Functions app's RouteAccessMiddleware does, and
+        // the caller's data problems thrown by a handler as problem details.
         api.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
             var name = http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "";
             var customer = http.Request.RouteValues.TryGetValue("customerId", out var value) ? value as string : null;
-            var denied = await http.RequestServices.GetRequiredService<RouteAccess>().CheckAsync(http.Request, name, customer, http.RequestAborted).ConfigureAwait(false);
-            return denied ?? await next(context).ConfigureAwait(false);
+            try
+            {
+                var denied = await http.RequestServices.GetRequiredService<RouteAccess>().CheckAsync(http.Request, name, customer, http.RequestAborted).ConfigureAwait(false);
+                return denied ?? await next(context).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Problems.ForException(ex) is { } problem)
+            {
+                return problem; // the caller's data problem (as the Functions app's ExceptionProblemMiddleware answers it)
+            }
         });
         api.MapPost(Routes.Ingest, (HttpRequest req, string source, IngestionService s, CancellationToken ct) => s.IngestAsync(req, source, ct))
             .WithName("IngestWebhook").DisableAntiforgery();

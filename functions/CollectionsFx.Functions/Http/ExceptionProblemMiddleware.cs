@@ -6,7 +6,10 @@ using Microsoft.Extensions.Logging;
 
 namespace CollectionsFx.Functions.Http;
 
-/// <summary>The one place where an unhandled exception of an HTTP trigger becomes a 500 problem details response.</summary>
+/// <summary>
+/// The one place where an unhandled exception of an HTTP trigger becomes problem details: the caller's data problems
+/// (<see cref="Problems.ForException"/>) as their 4xx, anything else as a 500.
+/// </summary>
 internal sealed partial class ExceptionProblemMiddleware(ILogger<ExceptionProblemMiddleware> logger) : IFunctionsWorkerMiddleware
 {
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
@@ -14,6 +17,10 @@ internal sealed partial class ExceptionProblemMiddleware(ILogger<ExceptionProble
         try
         {
             await next(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (context.GetHttpContext() is { Response.HasStarted: false } http && Problems.ForException(ex) is { } problem)
+        {
+            await problem.ExecuteAsync(http).ConfigureAwait(false); // the caller's data problem, not a fault
         }
         catch (Exception ex) when (context.GetHttpContext() is { Response.HasStarted: false } http)
         {

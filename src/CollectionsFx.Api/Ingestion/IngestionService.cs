@@ -26,6 +26,9 @@ public sealed partial class IngestionService(
     ILogger<IngestionService> logger,
     IRescoreRequests? rescore = null)
 {
+    /// <summary>What a dead-lettered input logs (the alert on growing dead letters, infra/modules/alerts.bicep, counts it).</summary>
+    public const string DeadLetterLogTemplate = "Dead letter {DeadLetterId} from {Source}: {Reason}";
+
     /// <summary>Media type of one structured-mode CloudEvent.</summary>
     public const string SingleMediaType = "application/cloudevents+json";
 
@@ -227,7 +230,7 @@ public sealed partial class IngestionService(
         [LoggerMessage(1, LogLevel.Warning, "Webhook from {Source} rejected: {Reason}")]
         public static partial void SignatureRejected(ILogger logger, string source, string reason);
 
-        [LoggerMessage(2, LogLevel.Warning, "Dead letter {DeadLetterId} from {Source}: {Reason}")]
+        [LoggerMessage(2, LogLevel.Warning, DeadLetterLogTemplate)]
         public static partial void DeadLettered(ILogger logger, string deadLetterId, string source, string reason);
 
         [LoggerMessage(3, LogLevel.Debug, "Ingested {Count} events from {Source}, {Valid} valid")]

@@ -274,9 +274,7 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
         }
         catch (MissingRateException ex)
         {
-            return Problems.Create(
-                StatusCodes.Status422UnprocessableEntity, "Missing exchange rate", ex.Message, [new FieldError("rates", ex.Message)],
-                new Dictionary<string, object?> { ["currency"] = ex.Currency, ["date"] = ex.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
+            return Problems.MissingRate(ex);
         }
     }
 }

@@ -5,6 +5,7 @@ using CollectionsFx.Domain.Scoring;
 using CollectionsFx.Scoring;
 using CollectionsFx.Storage.Scoring;
 using CollectionsFx.Workflows.Scoring;
+using Microsoft.Extensions.Logging;
 
 namespace CollectionsFx.Api.Scoring;
 
@@ -12,8 +13,12 @@ namespace CollectionsFx.Api.Scoring;
 /// The work of a scoring run (ADR 007) over the insights snapshot: plan with the current model, score batches of customers,
 /// sum up. Loaded models are kept by version, so a run scores every batch with the model it pinned.
 /// </summary>
-public sealed class ScoringService(InsightsService insights, BlobModelRegistry registry, ScoreStore scores, ScoringRunStore runs, ScoreCache cache, TimeProvider time) : IScoringRunner
+public sealed partial class ScoringService(
+    InsightsService insights, BlobModelRegistry registry, ScoreStore scores, ScoringRunStore runs, ScoreCache cache, TimeProvider time, ILogger<ScoringService> logger) : IScoringRunner
 {
+    /// <summary>What a completed run logs (the alert on a missing nightly run, infra/modules/alerts.bicep, looks for it).</summary>
+    public const string CompletedLogTemplate = "Scoring run {RunId} as of {AsOf} completed: {Customers} customers, {Invoices} invoices, model {Model}";
+
     /// <summary>Customers per batch activity.</summary>
     public const int BatchSize = 500;
 
@@ -75,8 +80,12 @@ public sealed class ScoringService(InsightsService insights, BlobModelRegistry r
         }
 
         cache.Invalidate();
+        LogCompleted(logger, input.RunId, input.AsOf, summary.Customers, summary.Invoices, plan.ModelVersion ?? "none");
         return summary;
     }
+
+    [LoggerMessage(1, LogLevel.Information, CompletedLogTemplate)]
+    private static partial void LogCompleted(ILogger logger, string runId, DateOnly asOf, int customers, int invoices, string model);
 
     /// <summary>A customer's roll-up and the scores of its invoices.</summary>
     public async Task<(CustomerScore? Customer, IReadOnlyList<InvoiceScore> Invoices)> ScoresAsync(string customerId, CancellationToken cancellationToken) =>

@@ -26,6 +26,9 @@ public sealed class BicepTests
 
         start.Environment["CFX_ERP_WEBHOOK_SECRET"] = "not-a-real-secret";
         start.Environment["CFX_CRM_WEBHOOK_SECRET"] = "not-a-real-secret";
+        start.Environment["CFX_SMTP_PASSWORD"] = "not-a-real-secret";
+        start.Environment["CFX_SMTP_ENTRA_APP_ID"] = "00000000-0000-0000-0000-000000000001";
+        start.Environment["CFX_ALERT_EMAIL"] = "ops@example.com";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -44,7 +47,7 @@ public sealed class BicepTests
         using var arm = JsonDocument.Parse(output);
         var resources = arm.RootElement.GetProperty("resources");
         var topLevel = resources.ValueKind == JsonValueKind.Array ? [.. resources.EnumerateArray()] : resources.EnumerateObject().Select(p => p.Value).ToList();
-        Assert.Equal(6, topLevel.Count(r => r.GetProperty("type").GetString() == "Microsoft.Resources/deployments"));
+        Assert.Equal(8, topLevel.Count(r => r.GetProperty("type").GetString() == "Microsoft.Resources/deployments"));
     }
 
     [Theory]
@@ -55,6 +58,10 @@ public sealed class BicepTests
     [InlineData("modules/access.bicep")]
     [InlineData("modules/staticwebapp.bicep")]
     [InlineData("modules/keyvault.bicep")]
+    [InlineData("modules/communication.bicep")]
+    [InlineData("modules/alerts.bicep")]
+    [InlineData("dev.bicepparam")]
+    [InlineData("prod.bicepparam")]
     public async Task Every_file_lints_clean(string file)
     {
         var (exit, output) = await RunAsync("lint", file, "--no-restore");
@@ -63,13 +70,38 @@ public sealed class BicepTests
         Assert.Equal(string.Empty, output.Trim());
     }
 
-    [Fact]
-    public async Task Parameters_file_builds()
+    [Theory]
+    [InlineData("dev.bicepparam", false)]
+    [InlineData("prod.bicepparam", true)]
+    public async Task The_parameter_file_of_each_environment_builds(string file, bool purgeProtected)
     {
-        var (exit, output) = await RunAsync("build-params", "main.bicepparam", "--no-restore", "--stdout");
+        var (exit, output) = await RunAsync("build-params", file, "--no-restore", "--stdout");
 
         Assert.True(exit == 0, output);
-        Assert.Contains("appName", output, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(output);
+        using var parameters = JsonDocument.Parse(json.RootElement.GetProperty("parametersJson").GetString()!);
+        var values = parameters.RootElement.GetProperty("parameters");
+        Assert.Equal(purgeProtected, values.GetProperty("keyVaultPurgeProtection").GetProperty("value").GetBoolean());
+        Assert.Equal("not-a-real-secret", values.GetProperty("erpWebhookSecret").GetProperty("value").GetString()); // from the environment
+    }
+
+    [Fact]
+    public async Task Alerts_watch_failed_orchestrations_growing_dead_letters_and_a_missing_scoring_run_on_what_the_app_logs()
+    {
+        var (_, output) = await RunAsync("build", "main.bicep", "--no-restore", "--stdout");
+        Assert.Contains("Microsoft.Insights/actionGroups", output, StringComparison.Ordinal);
+        foreach (var rule in new[] { "failed-orchestrations", "dead-letters-growing", "scoring-run-missing" })
+        {
+            Assert.Contains(rule, output, StringComparison.Ordinal);
+        }
+
+        // The queries match the app's own log messages (LoggerMessage templates), so a renamed message fails here.
+        Assert.Contains("message startswith \\\"Dead letter \\\"", output, StringComparison.Ordinal);
+        Assert.StartsWith("Dead letter ", CollectionsFx.Api.Ingestion.IngestionService.DeadLetterLogTemplate, StringComparison.Ordinal);
+        Assert.StartsWith("Scoring run ", CollectionsFx.Api.Scoring.ScoringService.CompletedLogTemplate, StringComparison.Ordinal);
+        Assert.Contains(" completed", CollectionsFx.Api.Scoring.ScoringService.CompletedLogTemplate, StringComparison.Ordinal);
+        Assert.Contains("Microsoft.Communication/communicationServices", output, StringComparison.Ordinal);
+        Assert.Contains("AzureManaged", output, StringComparison.Ordinal);
     }
 
     [Fact]

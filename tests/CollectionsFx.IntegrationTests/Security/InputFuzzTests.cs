@@ -124,6 +124,32 @@ public sealed class InputFuzzTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task A_missing_exchange_rate_is_a_422_naming_the_rates_on_every_route_that_needs_one_not_a_500()
+    {
+        // Found by the fuzzer: the shared stack held a USD invoice without its rate and the customer 360 answered 500.
+        var (app, client) = await stack.StartIsolatedHostAsync();
+        await using (app)
+        {
+            using (client)
+            {
+                var invoice = Events.Invoice("I-XTS-1", "C-XTS");
+                invoice["currency"] = "USD"; // a fresh host has no rates until PUT /api/rates
+                var body = Events.Batch([(EventTypes.Customer, Events.Customer("C-XTS"), null), (EventTypes.Invoice, invoice, null)]);
+                Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, body, IngestionService.BatchMediaType)).StatusCode);
+                await app.Services.GetRequiredService<CollectionsFx.Api.Insights.InsightsService>().RefreshAsync(CancellationToken.None);
+                foreach (var url in new[] { "/api/customers/C-XTS", "/api/worklist", "/api/kpis", "/api/gaps" })
+                {
+                    var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+                    Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                    Assert.Equal("rates", problem.RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
+                    Assert.Equal("USD", problem.RootElement.GetProperty("currency").GetString());
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task Hostile_query_parameters_get_an_answer_or_a_problem_never_a_server_error()
     {
         string[] urls =
