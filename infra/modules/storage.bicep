@@ -37,7 +37,62 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   name: deploymentContainerName
 }
 
-@description('Storage account name.')
+@description('Days raw webhook bodies are kept (personal data: erasure relies on this retention).')
+param rawPayloadRetentionDays int = 30
+
+@description('Days dead letters are kept (replay them before; personal data: erasure relies on this retention).')
+param deadLetterRetentionDays int = 90
+
+@description('The app\'s storage prefix (Storage__Prefix): container names start with it.')
+param appPrefix string = 'cfx'
+
+resource retention 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'raw-webhook-bodies'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: ['blockBlob']
+              prefixMatch: ['${appPrefix}-raw/']
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterCreationGreaterThan: rawPayloadRetentionDays
+                }
+              }
+            }
+          }
+        }
+        {
+          name: 'dead-letters'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: ['blockBlob']
+              prefixMatch: ['${appPrefix}-deadletters/']
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterCreationGreaterThan: deadLetterRetentionDays
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+}
+
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' existing = {
   parent: account
   name: 'default'
@@ -86,6 +141,7 @@ resource queueLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = 
   }
 }
 
+@description('Storage account name.')
 output name string = account.name
 
 @description('Primary blob endpoint, with trailing slash.')

@@ -52,6 +52,7 @@ public static class ApiServiceCollectionExtensions
         services.AddOptions<Http.AccessOptions>().BindConfiguration(Http.AccessOptions.Section);
         services.AddSingleton<Http.MeHandler>();
         services.AddSingleton<Http.RouteAccess>();
+        services.AddSingleton<Privacy.ErasureService>();
         return services;
     }
 

@@ -64,6 +64,7 @@ public static class EndpointRouteBuilderExtensions
         api.MapPost(Routes.DisputeResolve, (HttpRequest req, string customerId, string disputeId, Collections.CustomerActionsHandler h, CancellationToken ct) => h.ResolveDisputeAsync(req, customerId, disputeId, ct)).WithName("ResolveDispute");
         api.MapGet(Routes.Customer, (HttpRequest req, string customerId, Collections.WorklistHandler h, DurableTaskClient client, CancellationToken ct) => h.CustomerAsync(req, customerId, client, ct)).WithName("GetCustomer360");
         api.MapPost(Routes.CustomerAssign, (HttpRequest req, Collections.CustomerActionsHandler h, CancellationToken ct) => h.AssignAsync(req, ct)).WithName("AssignCustomers");
+        api.MapDelete(Routes.CustomerPersonalData, (HttpRequest req, string customerId, Privacy.ErasureService h, CancellationToken ct) => h.HandleAsync(req, customerId, ct)).WithName("ErasePersonalData");
         api.MapGet(Routes.Automation, (Collections.WorklistHandler h, CancellationToken ct) => h.GetAutomationAsync(ct)).WithName("GetAutomation");
         api.MapPut(Routes.Automation, (HttpRequest req, Collections.WorklistHandler h, CancellationToken ct) => h.SetAutomationAsync(req, ct)).WithName("SetAutomation");
         api.MapGet(Routes.Me, (HttpRequest req, MeHandler h) => h.Get(req)).WithName("GetMe");

@@ -99,6 +99,9 @@ public static class Routes
     /// <summary>The customer 360: account, aging, payment history, promises, disputes, contacts, scores, tasks, dunning (GET).</summary>
     public const string Customer = "customers/{customerId}";
 
+    /// <summary>Erases a customer's personal data, keeping amounts for KPIs (DELETE, managers only; audited).</summary>
+    public const string CustomerPersonalData = "customers/{customerId}/personal-data";
+
     /// <summary>Moves customers to a collector (POST, managers only).</summary>
     public const string CustomerAssign = "customers/assign";
 

@@ -26,6 +26,8 @@ internal static class Cli
                 return await ModelCommand.RunAsync(rest).ConfigureAwait(false);
             case "kpi":
                 return await KpiCommand.RunAsync(rest).ConfigureAwait(false);
+            case "erase":
+                return await EraseCommand.RunAsync(rest).ConfigureAwait(false);
             case "demo" when rest.FirstOrDefault() == "seed":
                 return await DemoCommand.RunAsync(rest[1..]).ConfigureAwait(false);
             case "help" or "--help" or "-h":
@@ -50,6 +52,7 @@ internal static class Cli
               [green]mining[/]     variants|dfg|stats|convert of an event-log file, as JSON: --xes FILE | --csv FILE --map MAP.json | --ocel FILE --object-type T | --parquet FILE
               [green]model[/]      evaluate (time split, model vs baselines, metrics JSON) or train, on any invoice extract: --data FILE --mapping MAP.json
               [green]kpi[/]        KPIs of a running API  [grey][[--as-of yyyy-MM-dd]] [[--period yyyy-MM]] [[--group-by segment]] [[--url U]] [[--json]][/]
+              [green]erase[/]      erase a customer's personal data (GDPR), keeping amounts: CUSTOMER  [grey][[--url U]][/]
               [green]demo seed[/]  send the demo company to a running API  [grey][[--url U]] [[--customers N]] [[--months N]] [[--seed N]][/]
             """);
     }

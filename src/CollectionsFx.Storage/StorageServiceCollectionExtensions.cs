@@ -21,7 +21,9 @@ public static class StorageServiceCollectionExtensions
             .Validate(o => StorageOptions.IsValidPrefix(o.Prefix), "Storage:Prefix must be 1 to 20 letters or digits, starting with a letter (table names allow nothing else).")
             .ValidateOnStart();
         services.AddSingleton(sp => StorageLayout.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
-        services.AddSingleton<ILedgerStore>(sp => new TableLedgerStore(sp.GetRequiredService<StorageLayout>().Ledger, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new TableLedgerStore(sp.GetRequiredService<StorageLayout>().Ledger, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ILedgerStore>(sp => sp.GetRequiredService<TableLedgerStore>());
+        services.AddSingleton<ILedgerRedaction>(sp => sp.GetRequiredService<TableLedgerStore>());
         services.AddSingleton<IDeadLetterStore>(sp => new BlobDeadLetterStore(sp.GetRequiredService<StorageLayout>().DeadLetters));
         services.AddSingleton<IRawPayloadStore>(sp => new BlobRawPayloadStore(sp.GetRequiredService<StorageLayout>().RawPayloads));
         services.AddSingleton(sp => new EventLogSegments(sp.GetRequiredService<StorageLayout>().EventLog));

@@ -10,7 +10,7 @@ using Microsoft.DurableTask.Client;
 namespace CollectionsFx.Functions.Dunning;
 
 /// <summary>Dunning for finance ops over HTTP (each trigger binds the route and calls the shared handler) and the daily timer.</summary>
-public sealed class DunningHttpFunctions(DunningScheduler scheduler, CustomerActionsHandler customers, WorklistHandler worklist, Storage.Tasks.TaskStore tasks, Storage.Ledger.ILedgerStore ledger, Api.Insights.InsightsService insights, Api.Http.MeHandler me, TimeProvider time)
+public sealed class DunningHttpFunctions(DunningScheduler scheduler, CustomerActionsHandler customers, WorklistHandler worklist, Storage.Tasks.TaskStore tasks, Storage.Ledger.ILedgerStore ledger, Api.Insights.InsightsService insights, Api.Http.MeHandler me, TimeProvider time, Api.Privacy.ErasureService erasure)
 {
     [Function("EnsureDunningCycles")]
     public Task Daily([TimerTrigger(Api.Jobs.Schedules.Dunning)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
@@ -67,6 +67,10 @@ public sealed class DunningHttpFunctions(DunningScheduler scheduler, CustomerAct
     [Function("ResolveDispute")]
     public Task<IActionResult> ResolveDispute([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.DisputeResolve)] HttpRequest req, string customerId, string disputeId) =>
         customers.ResolveDisputeAsync(req, customerId, disputeId, req.HttpContext.RequestAborted).ToActionResult();
+
+    [Function("ErasePersonalData")]
+    public Task<IActionResult> Erase([HttpTrigger(AuthorizationLevel.Function, "delete", Route = Routes.CustomerPersonalData)] HttpRequest req, string customerId) =>
+        erasure.HandleAsync(req, customerId, req.HttpContext.RequestAborted).ToActionResult();
 
     [Function("GetCustomer360")]
     public Task<IActionResult> Customer([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Customer)] HttpRequest req, string customerId, [DurableClient] DurableTaskClient client) =>

@@ -95,6 +95,7 @@ public sealed class RouteAccess(ILedgerStore ledger)
         new("StartDunningCycles", "POST", Routes.DunningBulkStart, Managers),
         new("ChangeDunningCycles", "POST", Routes.DunningBulk, Managers),
         new("AssignCustomers", "POST", Routes.CustomerAssign, Managers),
+        new("ErasePersonalData", "DELETE", Routes.CustomerPersonalData, Managers),
         new("SetAutomation", "PUT", Routes.Automation, Managers),
         new("ReplayDeadLetter", "POST", Routes.DeadLetterReplay, Managers),
         new("StartScoringRun", "POST", Routes.ScoringRuns, Managers),

@@ -50,6 +50,45 @@ public sealed partial class InsightsService(ILedgerStore ledger, RatesStore rate
         return current!;
     }
 
+    /// <summary>
+    /// Takes a customer's log again after it was rewritten in place (an erasure): a refresh reads only new transactions, so
+    /// the rewritten events replace the ones held, in the same order. Other instances see it at their next full reload.
+    /// </summary>
+    public async Task ReloadCustomerAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var fresh = new List<LedgerEvent>();
+        await foreach (var e in ledger.ReadLogAsync(customerId, cancellationToken).ConfigureAwait(false))
+        {
+            fresh.Add(e);
+        }
+
+        var reloadAll = false;
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (events.Count(e => e.CustomerId == customerId) != fresh.Count)
+            {
+                reloadAll = true; // something was committed meanwhile: read everything again
+                lastFullLoad = DateTimeOffset.MinValue;
+            }
+            else
+            {
+                var next = 0;
+                events = [.. events.Select(e => e.CustomerId == customerId ? fresh[next++] : e)];
+                current = new InsightsSnapshot(++version, time.GetUtcNow(), events, rates ?? new ExchangeRates(options.Value.ReportingCurrency), Calendar, options.Value.Costs());
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        if (reloadAll)
+        {
+            await RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Reads what was committed since the last refresh (or everything, when a full reload is due) and publishes a new snapshot if anything changed.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {

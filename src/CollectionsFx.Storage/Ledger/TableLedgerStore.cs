@@ -24,7 +24,7 @@ namespace CollectionsFx.Storage.Ledger;
 /// earlier delivery. Transactions never span partitions: Azure rejects that, Azurite does not.
 /// See docs/adr/003-ledger-partitions.md.
 /// </summary>
-public sealed class TableLedgerStore(TableClient table, TimeProvider time, int maxCachedPartitions = TableLedgerStore.DefaultMaxCachedPartitions) : ILedgerStore
+public sealed class TableLedgerStore(TableClient table, TimeProvider time, int maxCachedPartitions = TableLedgerStore.DefaultMaxCachedPartitions) : ILedgerStore, ILedgerRedaction
 {
     /// <summary>Partitions kept in memory by default; the least recently used go first beyond that.</summary>
     public const int DefaultMaxCachedPartitions = 5_000;
@@ -82,6 +82,80 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time, int m
         {
             gate.Release();
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Each changed row is replaced under its ETag: a row another process changed meanwhile fails with 412 and the pass starts
+    /// again (what it already rewrote is unchanged by a second pass). Commits of this process wait for the partition's gate.
+    /// </remarks>
+    public async Task<RedactionCount> RedactAsync(
+        string customerId, Func<LedgerRecord, LedgerRecord> record, Func<LedgerEvent, LedgerEvent> logEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(logEvent);
+        var pk = TableKey.Encode(customerId);
+        var gate = gates.GetOrAdd(pk, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await RedactPartitionAsync(pk, record, logEvent, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RequestFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 200)), time, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            cache.TryRemove(pk, out _);
+            gate.Release();
+        }
+    }
+
+    private async Task<RedactionCount> RedactPartitionAsync(string pk, Func<LedgerRecord, LedgerRecord> redact, Func<LedgerEvent, LedgerEvent> redactEvent, CancellationToken ct)
+    {
+        var (records, transactions) = (0, 0);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {"l|"} and RowKey lt {"r}"}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
+        {
+            if (row.RowKey.StartsWith("r|", StringComparison.Ordinal))
+            {
+                var current = JsonSerializer.Deserialize<LedgerRecord>(LargeText.Read(row, "Json"), LedgerJson.Options)!;
+                var redacted = redact(current);
+                if (!ReferenceEquals(redacted, current))
+                {
+                    await table.UpdateEntityAsync(RecordRow(pk, redacted), row.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+                    records++;
+                }
+            }
+            else if (row.RowKey.StartsWith("l|", StringComparison.Ordinal))
+            {
+                var events = JsonSerializer.Deserialize<LedgerEvent[]>(CompressedText.Read(row, "Events"), LedgerJson.Options)!;
+                var redacted = events.Select(redactEvent).ToArray();
+                if (redacted.Where((e, i) => !ReferenceEquals(e, events[i])).Any())
+                {
+                    // The same row with its events replaced (the compressed chunks are rewritten whole: Replace, not Merge).
+                    var replaced = new TableEntity(pk, row.RowKey);
+                    foreach (var (key, value) in row.Where(p => !p.Key.StartsWith("Events", StringComparison.Ordinal) && !p.Key.StartsWith("odata.", StringComparison.Ordinal)
+                        && p.Key is not ("PartitionKey" or "RowKey" or "Timestamp")))
+                    {
+                        replaced[key] = value;
+                    }
+
+                    CompressedText.Write(replaced, "Events", JsonSerializer.Serialize(redacted, LedgerJson.Options));
+                    await table.UpdateEntityAsync(replaced, row.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+                    transactions++;
+                }
+            }
+        }
+
+        return new RedactionCount(records, transactions);
     }
 
     /// <summary>How many partitions are cached now (never more than the configured maximum after a commit).</summary>

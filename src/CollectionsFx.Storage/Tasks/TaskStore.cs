@@ -58,6 +58,26 @@ public sealed class TaskStore(TableClient table)
         return [.. tasks.OrderByDescending(t => t.Urgent).ThenBy(t => t.Due).ThenBy(t => t.CreatedAt)];
     }
 
+    /// <summary>Rewrites the subject and description of every task of a customer (open or done) through <paramref name="scrub"/>; returns how many changed.</summary>
+    public async Task<int> RedactAsync(string customerId, Func<string, string> scrub, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scrub);
+        var changed = 0;
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Encode(customerId)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var (subject, description) = (e.GetString("Subject") ?? "", e.GetString("Description") ?? "");
+            var (newSubject, newDescription) = (scrub(subject), scrub(description));
+            if (newSubject != subject || newDescription != description)
+            {
+                await table.UpdateEntityAsync(
+                    new TableEntity(e.PartitionKey, e.RowKey) { ["Subject"] = newSubject, ["Description"] = newDescription }, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                changed++;
+            }
+        }
+
+        return changed;
+    }
+
     private static TableEntity ToEntity(WorkTask t) => new(TableKey.Encode(t.CustomerId), TableKey.Encode(t.Key))
     {
         ["CustomerId"] = t.CustomerId, ["Key"] = t.Key, ["Kind"] = t.Kind, ["Assignee"] = t.Assignee, ["Subject"] = t.Subject, ["Description"] = t.Description,
