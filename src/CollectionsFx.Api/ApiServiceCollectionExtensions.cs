@@ -53,6 +53,9 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<Http.MeHandler>();
         services.AddSingleton<Http.RouteAccess>();
         services.AddSingleton<Privacy.ErasureService>();
+        services.AddOptions<Diagnostics.HistoryOptions>().BindConfiguration(Diagnostics.HistoryOptions.Section);
+        services.AddSingleton<Diagnostics.HistoryPurger>();
+        services.AddSingleton<Diagnostics.HealthService>();
         return services;
     }
 

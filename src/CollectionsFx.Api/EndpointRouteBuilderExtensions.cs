@@ -85,7 +85,7 @@ public static class EndpointRouteBuilderExtensions
         api.MapPost(Routes.ModelTrain, (HttpRequest req, ScoringHandler h, CancellationToken ct) => h.TrainAsync(req, ct)).WithName("TrainModel");
         api.MapPost(Routes.ModelRollback, (HttpRequest req, ScoringHandler h, CancellationToken ct) => h.RollbackAsync(req, ct)).WithName("RollbackModel");
         api.MapGet(Routes.OpenApi, () => OpenApiDocument.Result()).WithName("GetOpenApi");
-        api.MapGet(Routes.Health, () => Results.Json(new { status = "ok" })).WithName("Health");
+        api.MapGet(Routes.Health, (HealthService h, DurableTaskClient client, CancellationToken ct) => h.HandleAsync(client, ct)).WithName("Health");
         return app;
     }
 }

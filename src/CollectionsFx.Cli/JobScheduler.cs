@@ -23,6 +23,8 @@ public sealed partial class JobScheduler(IServiceProvider services, IConfigurati
                 sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>(), sp.GetRequiredService<CollectionsFx.Api.Insights.InsightsService>().Today(), ct),
             ["EnsureDunningCycles"] = (sp, ct) => sp.GetRequiredService<CollectionsFx.Api.Dunning.DunningScheduler>().OnTimerAsync(
                 sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>(), ct),
+            ["PurgeOrchestrationHistory"] = (sp, ct) => sp.GetRequiredService<CollectionsFx.Api.Diagnostics.HistoryPurger>().PurgeAsync(
+                sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>(), ct),
             ["RetrainModel"] = (sp, ct) => sp.GetRequiredService<CollectionsFx.Api.Scoring.ModelService>().StartRetrainingAsync(
                 sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>(), ct),
         };

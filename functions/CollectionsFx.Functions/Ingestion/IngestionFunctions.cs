@@ -4,11 +4,12 @@ using CollectionsFx.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 
 namespace CollectionsFx.Functions.Ingestion;
 
 /// <summary>HTTP triggers of ingestion: each binds the route and calls the shared handler.</summary>
-public sealed class IngestionFunctions(IngestionService ingestion, DeadLetterHandler deadLetters)
+public sealed class IngestionFunctions(IngestionService ingestion, DeadLetterHandler deadLetters, Api.Diagnostics.HealthService health)
 {
     [Function("IngestWebhook")]
     public Task<IActionResult> Ingest([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.Ingest)] HttpRequest req, string source) =>
@@ -31,6 +32,6 @@ public sealed class IngestionFunctions(IngestionService ingestion, DeadLetterHan
         deadLetters.ReplayAsync(req, id, req.HttpContext.RequestAborted).ToActionResult();
 
     [Function("Health")]
-    public IActionResult Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest req) =>
-        new OkObjectResult(new { status = "ok" });
+    public Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        health.HandleAsync(client, req.HttpContext.RequestAborted).ToActionResult();
 }

@@ -22,6 +22,9 @@ public static class Schedules
     /// <summary>The check that every customer with something to dun has its cycle: the app setting <c>DunningSchedule</c>, hourly; it acts at <c>Dunning:DailyHour</c> (06) tenant time.</summary>
     public const string Dunning = "%DunningSchedule%";
 
+    /// <summary>The nightly purge of finished orchestrations older than <c>History:RetentionDays</c>, 03:30 UTC.</summary>
+    public const string PurgeHistory = "0 30 3 * * *";
+
     /// <summary>Values of the app settings that schedules name, when configuration has none.</summary>
     public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -55,5 +58,6 @@ public static class Schedules
         ["ScoreOpenInvoices"] = NightlyScoring,
         ["RetrainModel"] = Retrain,
         ["EnsureDunningCycles"] = Dunning,
+        ["PurgeOrchestrationHistory"] = PurgeHistory,
     };
 }

@@ -23,6 +23,10 @@ public sealed class ErasureTests(StackFixture stack)
     [Fact]
     public async Task Erasing_a_customer_removes_names_address_and_notes_everywhere_and_keeps_the_amounts()
     {
+        // Its own host: the customer 360 needs every rate of the book, and the shared stack's book holds other tests' USD.
+        var (app, client) = await stack.StartIsolatedHostAsync();
+        await using var appScope = app;
+        using var clientScope = client;
         var tag = Guid.NewGuid().ToString("N")[..8];
         var customer = "GDPR-" + tag;
         var (oldName, newName, address) = ($"Jane Doe Trading {tag}", $"Jane Doe Ltd {tag}", $"jane-{tag}@doe.example");
@@ -38,23 +42,23 @@ public sealed class ErasureTests(StackFixture stack)
         contact["actionId"] = "K-" + tag;
         contact["customerId"] = customer;
         contact["notes"] = $"Spoke to {oldName}: pays Friday";
-        Assert.Equal(HttpStatusCode.OK, (await stack.PostAsync(Events.Batch([
+        Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, Events.Batch([
             (EventTypes.Customer, Customer(oldName), null), (EventTypes.Invoice, Events.Invoice($"{customer}-1", customer, 1_234.5m), null), (EventTypes.ContactLogged, contact, null),
         ]), IngestionService.BatchMediaType)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await stack.PostAsync(Events.Single(EventTypes.Customer, Customer(newName), time: DateTimeOffset.UtcNow.AddSeconds(5)))).StatusCode);
-        await stack.Services.GetRequiredService<TaskStore>().AddAsync(new WorkTask(
+        Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, Events.Single(EventTypes.Customer, Customer(newName), time: DateTimeOffset.UtcNow.AddSeconds(5)))).StatusCode);
+        await app.Services.GetRequiredService<TaskStore>().AddAsync(new WorkTask(
             customer, "call-" + tag, "call", "alice", $"Call {newName}", $"Mail to {address} bounced", DateOnly.FromDateTime(DateTime.UtcNow), false, DateTimeOffset.UtcNow));
-        await stack.Services.GetRequiredService<CollectionsFx.Api.Insights.InsightsService>().RefreshAsync(CancellationToken.None);
-        var before = await Customer360Async(customer);
+        await app.Services.GetRequiredService<CollectionsFx.Api.Insights.InsightsService>().RefreshAsync(CancellationToken.None);
+        var before = await Customer360Async(client, customer);
         Assert.Equal((newName, address), (before.GetProperty("profile").GetProperty("name").GetString(), before.GetProperty("profile").GetProperty("email").GetString()));
 
         // Only a manager (or a system caller) erases.
         foreach (var role in new[] { Roles.Collector, Roles.Cfo, Roles.FinanceLead })
         {
-            Assert.Equal(HttpStatusCode.Forbidden, (await stack.Client.SendAsync(Principal.Request(HttpMethod.Delete, $"/api/customers/{customer}/personal-data", "u", role))).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(Principal.Request(HttpMethod.Delete, $"/api/customers/{customer}/personal-data", "u", role))).StatusCode);
         }
 
-        var erased = await stack.Client.SendAsync(Principal.Request(HttpMethod.Delete, $"/api/customers/{customer}/personal-data", "maria", Roles.Manager));
+        var erased = await client.SendAsync(Principal.Request(HttpMethod.Delete, $"/api/customers/{customer}/personal-data", "maria", Roles.Manager));
         Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
         var report = JsonDocument.Parse(await erased.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("maria", report.GetProperty("by").GetString());
@@ -63,7 +67,7 @@ public sealed class ErasureTests(StackFixture stack)
         Assert.Equal(1, report.GetProperty("tasks").GetInt32());
 
         // Nothing personal is left in the ledger, its log or the tasks; the amounts are as they were.
-        var ledger = stack.Services.GetRequiredService<ILedgerStore>();
+        var ledger = app.Services.GetRequiredService<ILedgerStore>();
         var stored = JsonSerializer.Serialize((await ledger.LoadAsync(customer)).Records, LedgerJson.Options);
         var log = new List<LedgerEvent>();
         await foreach (var e in ledger.ReadLogAsync(customer))
@@ -72,7 +76,7 @@ public sealed class ErasureTests(StackFixture stack)
         }
 
         var logJson = JsonSerializer.Serialize(log, LedgerJson.Options);
-        var tasks = JsonSerializer.Serialize(await stack.Services.GetRequiredService<TaskStore>().OpenAsync(customerId: customer));
+        var tasks = JsonSerializer.Serialize(await app.Services.GetRequiredService<TaskStore>().OpenAsync(customerId: customer));
         foreach (var personal in new[] { oldName, newName, address, "Jane Doe" })
         {
             Assert.DoesNotContain(personal, stored, StringComparison.OrdinalIgnoreCase);
@@ -81,13 +85,13 @@ public sealed class ErasureTests(StackFixture stack)
         }
 
         Assert.Contains(log, e => e.Activity == Activities.CreateInvoice && e.Amount == 1_234.5m); // the event log keeps its amounts
-        var after = await Customer360Async(customer);
+        var after = await Customer360Async(client, customer);
         Assert.Equal(PersonalData.Pseudonym(customer), after.GetProperty("profile").GetProperty("name").GetString());
         Assert.False(after.GetProperty("profile").TryGetProperty("email", out var mail) && mail.ValueKind == JsonValueKind.String, "the address is gone");
         Assert.Equal(before.GetProperty("profile").GetProperty("openItems").ToString(), after.GetProperty("profile").GetProperty("openItems").ToString());
 
         // Audited; a second erasure finds nothing left; an unknown customer is a 404.
-        var audits = stack.Services.GetRequiredService<StorageLayout>().Insights.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"audit/erasures/{customer}/", CancellationToken.None);
+        var audits = app.Services.GetRequiredService<StorageLayout>().Insights.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"audit/erasures/{customer}/", CancellationToken.None);
         var count = 0;
         await foreach (var _ in audits)
         {
@@ -95,14 +99,14 @@ public sealed class ErasureTests(StackFixture stack)
         }
 
         Assert.Equal(1, count);
-        var again = JsonDocument.Parse(await (await stack.Client.DeleteAsync(new Uri($"/api/customers/{customer}/personal-data", UriKind.Relative))).Content.ReadAsStringAsync()).RootElement;
+        var again = JsonDocument.Parse(await (await client.DeleteAsync(new Uri($"/api/customers/{customer}/personal-data", UriKind.Relative))).Content.ReadAsStringAsync()).RootElement;
         Assert.Equal((0, 0, 0), (again.GetProperty("records").GetInt32(), again.GetProperty("logTransactions").GetInt32(), again.GetProperty("tasks").GetInt32()));
-        Assert.Equal(HttpStatusCode.NotFound, (await stack.Client.DeleteAsync(new Uri("/api/customers/NOBODY-" + tag + "/personal-data", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync(new Uri("/api/customers/NOBODY-" + tag + "/personal-data", UriKind.Relative))).StatusCode);
     }
 
-    private async Task<JsonElement> Customer360Async(string customer)
+    private static async Task<JsonElement> Customer360Async(HttpClient client, string customer)
     {
-        var response = await stack.Client.GetAsync(new Uri($"/api/customers/{customer}", UriKind.Relative));
+        var response = await client.GetAsync(new Uri($"/api/customers/{customer}", UriKind.Relative));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, text);
         return JsonDocument.Parse(text).RootElement;
