@@ -74,6 +74,14 @@ if (which is "web" or "all")
     await WebBenchmark.RunAsync(root, azurite, localDemo, Option("--runs", 5), Option("--clients", 20), Option("--seconds", 30), Option("--customers", 300), Option("--months", 24));
 }
 
+if (which is "load")
+{
+    // Not in "all": it runs for minutes on purpose (issue 7's sustained ingestion with 50 readers, then reconciliation).
+    await using var azurite = await AzuriteProcess.StartAsync(root, location: null);
+    Console.WriteLine("Load: webhook ingestion alone, then with 50 readers; reconciliation");
+    await LoadBenchmark.RunAsync(root, azurite, Option("--senders", 8), Option("--alone", 120), Option("--mixed", 180), Option("--users", 50), Option("--batch", 50), Option("--customers", 300), Option("--months", 12));
+}
+
 if (which is "ingest" or "all")
 {
     await using var azurite = await AzuriteProcess.StartAsync(root, location: null);

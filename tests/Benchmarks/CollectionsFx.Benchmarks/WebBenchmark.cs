@@ -19,39 +19,17 @@ namespace CollectionsFx.Benchmarks;
 internal static class WebBenchmark
 {
     private const string Chromium = "/usr/bin/chromium";
-    private const string Source = "erp";
-    private const string Secret = "bench-secret";
+    internal const string Source = "erp";
+    internal const string Secret = "bench-secret";
 
     public static async Task RunAsync(string root, AzuriteProcess azurite, bool localDemo, int runs, int clients, int seconds, int customers, int months)
     {
-        var published = Path.Combine(Path.GetTempPath(), "cfx-web-bench");
+        var (serve, baseUrl) = await PublishAndServeAsync(root, azurite, localDemo ? "cfx" : "w" + Guid.NewGuid().ToString("N")[..10]).ConfigureAwait(false);
+        using var _ = serve;
         var watch = Stopwatch.StartNew();
-        await RunProcessAsync("dotnet", root, "publish", Path.Combine("src", "CollectionsFx.Cli"), "-c", "Release", "-o", published, "--nologo", "-v", "q").ConfigureAwait(false);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  published cfx (Release) in {watch.Elapsed.TotalSeconds:0} s"));
-        ReportSize(Path.Combine(published, "wwwroot"));
-
-        var ports = Tools.FreePorts(2);
-        var baseUrl = new Uri($"http://127.0.0.1:{ports[0]}/");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = published, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(published, "cfx.dll"));
-        start.ArgumentList.Add("serve");
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Storage__ConnectionString"] = azurite.ConnectionString;
-        start.Environment["Storage__Prefix"] = localDemo ? "cfx" : "w" + Guid.NewGuid().ToString("N")[..10];
-        start.Environment["urls"] = baseUrl.ToString().TrimEnd('/');
-        start.Environment["Durable__GrpcPort"] = ports[1].ToString(CultureInfo.InvariantCulture);
-        start.Environment[$"Ingestion__Secrets__{Source}"] = Secret;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var serve = Process.Start(start)!;
-        serve.OutputDataReceived += (_, _) => { };
-        serve.ErrorDataReceived += (_, _) => { };
-        serve.BeginOutputReadLine();
-        serve.BeginErrorReadLine();
         try
         {
             using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(2) };
-            await WaitAsync(async () => (await http.GetAsync("api/health").ConfigureAwait(false)).IsSuccessStatusCode, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-            watch.Restart();
             if (localDemo)
             {
                 using var doc = JsonDocument.Parse(await http.GetStringAsync("api/kpis").ConfigureAwait(false));
@@ -70,7 +48,41 @@ internal static class WebBenchmark
         }
     }
 
-    private static async Task SeedAsync(HttpClient http, int customers, int months)
+    /// <summary>
+    /// `cfx` published in Release (the web app's files pre-compressed) and started as `cfx serve` over <paramref name="azurite"/>
+    /// with <paramref name="prefix"/>, answering its health route; the caller kills it.
+    /// </summary>
+    internal static async Task<(Process Serve, Uri BaseUrl)> PublishAndServeAsync(string root, AzuriteProcess azurite, string prefix)
+    {
+        var published = Path.Combine(Path.GetTempPath(), "cfx-web-bench");
+        var watch = Stopwatch.StartNew();
+        await RunProcessAsync("dotnet", root, "publish", Path.Combine("src", "CollectionsFx.Cli"), "-c", "Release", "-o", published, "--nologo", "-v", "q").ConfigureAwait(false);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  published cfx (Release) in {watch.Elapsed.TotalSeconds:0} s"));
+        ReportSize(Path.Combine(published, "wwwroot"));
+
+        var ports = Tools.FreePorts(2);
+        var baseUrl = new Uri($"http://127.0.0.1:{ports[0]}/");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = published, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(published, "cfx.dll"));
+        start.ArgumentList.Add("serve");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Storage__ConnectionString"] = azurite.ConnectionString;
+        start.Environment["Storage__Prefix"] = prefix;
+        start.Environment["urls"] = baseUrl.ToString().TrimEnd('/');
+        start.Environment["Durable__GrpcPort"] = ports[1].ToString(CultureInfo.InvariantCulture);
+        start.Environment[$"Ingestion__Secrets__{Source}"] = Secret;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var serve = Process.Start(start)!;
+        serve.OutputDataReceived += (_, _) => { };
+        serve.ErrorDataReceived += (_, _) => { };
+        serve.BeginOutputReadLine();
+        serve.BeginErrorReadLine();
+        using var http = new HttpClient { BaseAddress = baseUrl };
+        await WaitAsync(async () => (await http.GetAsync("api/health").ConfigureAwait(false)).IsSuccessStatusCode, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        return (serve, baseUrl);
+    }
+
+    internal static async Task SeedAsync(HttpClient http, int customers, int months)
     {
         var watch = Stopwatch.StartNew();
         var options = new DemoOptions(customers, months);
@@ -276,7 +288,7 @@ internal static class WebBenchmark
         }
     }
 
-    private static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    internal static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
         var watch = Stopwatch.StartNew();
         while (true)
