@@ -25,6 +25,15 @@ public sealed class QueryReader(HttpRequest request)
             ? values.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList()
             : [];
 
+    /// <summary>The earliest date any input may name: older is a typo, and date arithmetic must not leave the calendar.</summary>
+    public static readonly DateOnly MinDate = new(1900, 1, 1);
+
+    /// <summary>The latest date any input may name (9999-12-31 would overflow "the day after" in every period and aging).</summary>
+    public static readonly DateOnly MaxDate = new(2199, 12, 31);
+
+    /// <summary>Whether <paramref name="date"/> lies in <see cref="MinDate"/> to <see cref="MaxDate"/>.</summary>
+    public static bool InRange(DateOnly date) => date >= MinDate && date <= MaxDate;
+
     public DateOnly? Date(string name)
     {
         if (String(name) is not { } text)
@@ -32,12 +41,12 @@ public sealed class QueryReader(HttpRequest request)
             return null;
         }
 
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && InRange(date))
         {
             return date;
         }
 
-        Fail(name, $"'{text}' is not a date (yyyy-MM-dd)");
+        Fail(name, $"'{text}' is not a date (yyyy-MM-dd) from {MinDate:yyyy-MM-dd} to {MaxDate:yyyy-MM-dd}");
         return null;
     }
 

@@ -48,12 +48,13 @@ internal sealed class FieldReader(JsonElement obj, string path)
             return null;
         }
 
-        if (DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+        if (DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) && Http.QueryReader.InRange(d))
         {
             return d;
         }
 
-        Fail(field, "must be a date as yyyy-MM-dd");
+        // A date like 9999-12-31 would be accepted and then break every KPI of the book that holds it (date arithmetic overflows).
+        Fail(field, $"must be a date as yyyy-MM-dd from {Http.QueryReader.MinDate:yyyy-MM-dd} to {Http.QueryReader.MaxDate:yyyy-MM-dd}");
         return null;
     }
 

@@ -150,6 +150,23 @@ public sealed class InputFuzzTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task Dates_beyond_the_calendar_of_business_are_refused_where_they_enter_not_failing_later()
+    {
+        // Found by the fuzzer in CI: asOf=9999-12-31 overflowed the period arithmetic (500). An invoice due then would have
+        // been accepted and broken every KPI of the book.
+        var kpis = await stack.Client.GetAsync(new Uri("/api/kpis?asOf=9999-12-31", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, kpis.StatusCode);
+        Assert.Equal("asOf", JsonDocument.Parse(await kpis.Content.ReadAsStringAsync()).RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
+
+        var invoice = Events.Invoice("I-FAR-" + Guid.NewGuid().ToString("N")[..6], "C-FAR");
+        invoice["dueDate"] = "9999-12-31";
+        var ingest = await stack.PostAsync(Events.Single(EventTypes.Invoice, invoice));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, ingest.StatusCode);
+        var fields = JsonDocument.Parse(await ingest.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()!);
+        Assert.Contains(fields, f => f.EndsWith("dueDate", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Hostile_query_parameters_get_an_answer_or_a_problem_never_a_server_error()
     {
         string[] urls =
@@ -159,15 +176,17 @@ public sealed class InputFuzzTests(StackFixture stack)
             "/api/mining/dfg?view={0}", "/api/mining/dfg?activities={0}", "/api/mining/variants?limit={0}", "/api/targets/suggestions?kpi={0}&groupBy={0}",
             "/api/tasks?assignee={0}", "/api/customers/{0}", "/api/scores/{0}", "/api/dunning/{0}", "/api/schemas/{0}", "/api/eventlog/export?format={0}",
         ];
-        var cases = Gen.Elements(urls).Zip(Gen.Elements(Hostile)).Sample(20, 120);
-        foreach (var (url, value) in cases)
+        // Every route with every hostile value (not a sample: a sample found asOf=9999-12-31 in one CI run out of six).
+        foreach (var (url, value) in urls.SelectMany(u => Hostile.Select(h => (u, h))))
         {
             var target = string.Format(System.Globalization.CultureInfo.InvariantCulture, url, Uri.EscapeDataString(value.Length > 500 ? value[..500] : value));
             var response = await stack.Client.GetAsync(new Uri(target, UriKind.Relative));
             Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode} for {target}: {await response.Content.ReadAsStringAsync()}");
-            if ((int)response.StatusCode >= 400)
+            // Kestrel itself refuses a request line with a NUL in the path (400, no body) before any of our code runs.
+            var refusedByServer = response.StatusCode == HttpStatusCode.BadRequest && response.Content.Headers.ContentLength == 0 && value.Contains('\0', StringComparison.Ordinal);
+            if ((int)response.StatusCode >= 400 && !refusedByServer)
             {
-                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json", $"{(int)response.StatusCode} without problem details for {target}");
             }
         }
     }
