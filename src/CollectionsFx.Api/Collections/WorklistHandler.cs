@@ -75,11 +75,6 @@ public sealed class WorklistHandler(WorklistService worklist, Customer360Service
             return Problems.Field(StatusCodes.Status404NotFound, "Not on the worklist", "customerId", $"customer '{customerId}' has nothing overdue or due soon");
         }
 
-        if (Caller.OwnPortfolioOnly(request) is { } self && !string.Equals(entry.Customer.Collector, self, StringComparison.OrdinalIgnoreCase))
-        {
-            return Problems.Field(StatusCodes.Status403Forbidden, "Forbidden", "customerId", "a collector acts only on their own customers");
-        }
-
         if (proposal is null || result is null)
         {
             return Problems.Field(StatusCodes.Status409Conflict, "Action not proposed", "action", $"{action} has no positive expected value for '{customerId}' now");
@@ -88,7 +83,7 @@ public sealed class WorklistHandler(WorklistService worklist, Customer360Service
         return Results.Json(new ExecutedAction(customerId, proposal.Action, proposal.ExpectedValue, result.Sent, result.Outcome), ApiJson.Options);
     }
 
-    /// <summary>Handles <c>GET /api/customers/{customerId}</c>: the customer 360; a collector sees only their own customers.</summary>
+    /// <summary>Handles <c>GET /api/customers/{customerId}</c>: the customer 360 (a collector's own customers only: <see cref="Http.RouteAccess"/>).</summary>
     public async Task<IResult> CustomerAsync(HttpRequest request, string customerId, DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -98,9 +93,7 @@ public sealed class WorklistHandler(WorklistService worklist, Customer360Service
             return Problems.Field(StatusCodes.Status404NotFound, "Unknown customer", "customerId", $"no customer '{customerId}' in the ledger");
         }
 
-        return Caller.OwnPortfolioOnly(request) is { } self && !string.Equals(view.Profile.Collector, self, StringComparison.OrdinalIgnoreCase)
-            ? Problems.Field(StatusCodes.Status403Forbidden, "Forbidden", "customerId", "a collector sees only their own customers")
-            : Results.Json(view, ApiJson.Options);
+        return Results.Json(view, ApiJson.Options);
     }
 
     /// <summary>Handles <c>GET /api/automation</c>: which next-best actions run touchless.</summary>

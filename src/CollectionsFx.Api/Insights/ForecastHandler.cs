@@ -31,21 +31,18 @@ public sealed class ForecastHandler(InsightsService insights)
         }
 
         var options = new ForecastOptions { Weeks = weeks };
-        return await InsightsHandler.WithRatesAsync(async () =>
+        var (forecast, curve) = await snapshot.CachedAsync<Computed>($"forecast|{asOf:yyyy-MM-dd}|{weeks}", async () =>
         {
-            var (forecast, curve) = await snapshot.CachedAsync<Computed>($"forecast|{asOf:yyyy-MM-dd}|{weeks}", async () =>
-            {
-                var book = await snapshot.BookAsOfAsync(asOf).ConfigureAwait(false);
-                var curve = PaymentCurve.Fit(book, asOf, options);
-                return new Computed(CashForecaster.Forecast(book, asOf, curve, snapshot.Rates, options), curve);
-            }).ConfigureAwait(false);
-            return Results.Json(
-                new ForecastResponse(
-                    forecast.AsOf, forecast.ReportingCurrency, InsightsHandler.Info(snapshot), Method,
-                    new ForecastCurveInfo(curve.Cutoff, curve.Observations, curve.OverallRate),
-                    forecast.Invoices, forecast.Reporting, forecast.Currencies),
-                ApiJson.Options);
+            var book = await snapshot.BookAsOfAsync(asOf).ConfigureAwait(false);
+            var curve = PaymentCurve.Fit(book, asOf, options);
+            return new Computed(CashForecaster.Forecast(book, asOf, curve, snapshot.Rates, options), curve);
         }).ConfigureAwait(false);
+        return Results.Json(
+            new ForecastResponse(
+                forecast.AsOf, forecast.ReportingCurrency, InsightsHandler.Info(snapshot), Method,
+                new ForecastCurveInfo(curve.Cutoff, curve.Observations, curve.OverallRate),
+                forecast.Invoices, forecast.Reporting, forecast.Currencies),
+            ApiJson.Options);
     }
 
     /// <summary>Handles <c>GET /api/forecast/backtest?asOf=&amp;origins=&amp;weeks=</c>: weekly origins ending <c>weeks</c> before <c>asOf</c>.</summary>
@@ -62,18 +59,15 @@ public sealed class ForecastHandler(InsightsService insights)
         }
 
         var options = new ForecastOptions { Weeks = weeks, Draws = 500 };
-        return await InsightsHandler.WithRatesAsync(async () =>
+        var result = await snapshot.CachedAsync($"backtest|{asOf:yyyy-MM-dd}|{count}|{weeks}", async () =>
         {
-            var result = await snapshot.CachedAsync($"backtest|{asOf:yyyy-MM-dd}|{count}|{weeks}", async () =>
-            {
-                var engine = await snapshot.KpisAsync().ConfigureAwait(false);
-                var now = await snapshot.BookAsOfAsync(asOf).ConfigureAwait(false);
+            var engine = await snapshot.KpisAsync().ConfigureAwait(false);
+            var now = await snapshot.BookAsOfAsync(asOf).ConfigureAwait(false);
 
-                // Books of past dates are built here, not cached: a backtest reads dozens of them once.
-                return await Task.Run(() => ForecastBacktester.Run(engine.BookAsOf, now, ForecastBacktester.Origins(asOf, count, weeks), snapshot.Rates, options), cancellationToken).ConfigureAwait(false);
-            }).ConfigureAwait(false);
-            return Results.Json(new { asOf, Snapshot = InsightsHandler.Info(snapshot), Method, Baseline = "every open invoice paid in full on its due date; overdue ones in the first week", Backtest = result }, ApiJson.Options);
+            // Books of past dates are built here, not cached: a backtest reads dozens of them once.
+            return await Task.Run(() => ForecastBacktester.Run(engine.BookAsOf, now, ForecastBacktester.Origins(asOf, count, weeks), snapshot.Rates, options), cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
+        return Results.Json(new { asOf, Snapshot = InsightsHandler.Info(snapshot), Method, Baseline = "every open invoice paid in full on its due date; overdue ones in the first week", Backtest = result }, ApiJson.Options);
     }
 
     private sealed record Computed(CashForecast Forecast, PaymentCurve Curve);

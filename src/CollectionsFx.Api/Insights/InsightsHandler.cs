@@ -45,24 +45,21 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
             return Problems.Field(StatusCodes.Status403Forbidden, "Forbidden", "groupBy", "a collector sees KPIs by collector, segment or country, not other portfolios' customers");
         }
 
-        return await WithRatesAsync(async () =>
-        {
-            var (allTargets, targetsVersion) = await TargetsAsync(cancellationToken).ConfigureAwait(false);
-            var scope = Scope(groupBy);
+        var (allTargets, targetsVersion) = await TargetsAsync(cancellationToken).ConfigureAwait(false);
+        var scope = Scope(groupBy);
 
-            // The serialized answer is cached with the report: a grouping by customer is megabytes of JSON.
-            var body = await snapshot.CachedAsync($"json|kpis|{asOf:yyyy-MM-dd}|{period}|{groupBy}|{targetsVersion}", async () =>
-            {
-                var report = await snapshot.ReportAsync(asOf, period, groupBy).ConfigureAwait(false);
-                var set = allTargets.Where(t => t.Scope == scope).ToList();
-                return JsonSerializer.SerializeToUtf8Bytes(
-                    new KpiResponse(
-                        report.AsOf, report.Period, report.GroupBy, report.Currency, Info(snapshot), KpiFormulas.All,
-                        [.. report.Groups.Select(g => new KpiGroupView(g.Key, g.Values, TargetsOf(set, g)))]),
-                    ApiJson.Options);
-            }).ConfigureAwait(false);
-            return Results.Bytes(body, "application/json");
+        // The serialized answer is cached with the report: a grouping by customer is megabytes of JSON.
+        var body = await snapshot.CachedAsync($"json|kpis|{asOf:yyyy-MM-dd}|{period}|{groupBy}|{targetsVersion}", async () =>
+        {
+            var report = await snapshot.ReportAsync(asOf, period, groupBy).ConfigureAwait(false);
+            var set = allTargets.Where(t => t.Scope == scope).ToList();
+            return JsonSerializer.SerializeToUtf8Bytes(
+                new KpiResponse(
+                    report.AsOf, report.Period, report.GroupBy, report.Currency, Info(snapshot), KpiFormulas.All,
+                    [.. report.Groups.Select(g => new KpiGroupView(g.Key, g.Values, TargetsOf(set, g)))]),
+                ApiJson.Options);
         }).ConfigureAwait(false);
+        return Results.Bytes(body, "application/json");
     }
 
     /// <summary>Handles <c>GET /api/kpis/trend?asOf=&amp;months=&amp;groupBy=</c>: each month as it stood at its end.</summary>
@@ -78,11 +75,8 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
             return problem;
         }
 
-        return await WithRatesAsync(async () =>
-        {
-            var trend = await snapshot.CachedAsync($"trend|{asOf:yyyy-MM-dd}|{months}|{groupBy}", async () => (await snapshot.KpisAsync().ConfigureAwait(false)).Trend(asOf, months, groupBy)).ConfigureAwait(false);
-            return Results.Json(new KpiTrendResponse(asOf, months, groupBy, snapshot.Rates.ReportingCurrency, Info(snapshot), trend), ApiJson.Options);
-        }).ConfigureAwait(false);
+        var trend = await snapshot.CachedAsync($"trend|{asOf:yyyy-MM-dd}|{months}|{groupBy}", async () => (await snapshot.KpisAsync().ConfigureAwait(false)).Trend(asOf, months, groupBy)).ConfigureAwait(false);
+        return Results.Json(new KpiTrendResponse(asOf, months, groupBy, snapshot.Rates.ReportingCurrency, Info(snapshot), trend), ApiJson.Options);
     }
 
     /// <summary>Handles <c>GET /api/gaps?asOf=&amp;kind=&amp;collector=&amp;limit=</c>: execution gaps ranked by money at stake, with a summary per kind.</summary>
@@ -109,17 +103,14 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
             return problem;
         }
 
-        return await WithRatesAsync(async () =>
-        {
-            // Likelihoods come from the newest scoring run; without one the high-value-at-risk gap stays empty (unscored = medium).
-            var (likelihoods, scoresVersion) = await scores.GetAsync(cancellationToken).ConfigureAwait(false);
-            var all = await snapshot.CachedAsync($"gaps|{asOf:yyyy-MM-dd}|{scoresVersion}", async () =>
-                ExecutionGaps.Find(await snapshot.BookAsOfAsync(asOf).ConfigureAwait(false), asOf, insights.Options.Gaps, id => likelihoods.TryGetValue(id, out var p) ? p : null)).ConfigureAwait(false);
-            var selected = all.Where(g => (kinds.Count == 0 || kinds.Contains(g.Kind)) && (collectors.Count == 0 || collectors.Contains(g.Collector))).ToList();
-            var summary = selected.GroupBy(g => g.Kind).Select(g => new GapSummary(g.Key, g.Count(), g.Sum(x => x.InvoiceIds.Count), g.Sum(x => x.MoneyAtStake)))
-                .OrderByDescending(s => s.MoneyAtStake).ToList();
-            return Results.Json(new GapsResponse(asOf, snapshot.Rates.ReportingCurrency, Info(snapshot), selected.Count, [.. summary], [.. selected.Take(limit)]), ApiJson.Options);
-        }).ConfigureAwait(false);
+        // Likelihoods come from the newest scoring run; without one the high-value-at-risk gap stays empty (unscored = medium).
+        var (likelihoods, scoresVersion) = await scores.GetAsync(cancellationToken).ConfigureAwait(false);
+        var all = await snapshot.CachedAsync($"gaps|{asOf:yyyy-MM-dd}|{scoresVersion}", async () =>
+            ExecutionGaps.Find(await snapshot.BookAsOfAsync(asOf).ConfigureAwait(false), asOf, insights.Options.Gaps, id => likelihoods.TryGetValue(id, out var p) ? p : null)).ConfigureAwait(false);
+        var selected = all.Where(g => (kinds.Count == 0 || kinds.Contains(g.Kind)) && (collectors.Count == 0 || collectors.Contains(g.Collector))).ToList();
+        var summary = selected.GroupBy(g => g.Kind).Select(g => new GapSummary(g.Key, g.Count(), g.Sum(x => x.InvoiceIds.Count), g.Sum(x => x.MoneyAtStake)))
+            .OrderByDescending(s => s.MoneyAtStake).ToList();
+        return Results.Json(new GapsResponse(asOf, snapshot.Rates.ReportingCurrency, Info(snapshot), selected.Count, [.. summary], [.. selected.Take(limit)]), ApiJson.Options);
     }
 
     /// <summary>Handles <c>GET /api/targets?kpi=</c>.</summary>
@@ -206,12 +197,9 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
             return problem;
         }
 
-        return await WithRatesAsync(async () =>
-        {
-            var trend = await snapshot.CachedAsync($"trend|{asOf:yyyy-MM-dd}|{months}|{groupBy}", async () => (await snapshot.KpisAsync().ConfigureAwait(false)).Trend(asOf, months, groupBy)).ConfigureAwait(false);
-            var suggestions = TargetSuggestions.Suggest(TargetKpi.All[kpiName], trend, snapshot.Rates.ReportingCurrency);
-            return Results.Json(new TargetSuggestionsResponse(kpiName, groupBy, asOf, months, suggestions), ApiJson.Options);
-        }).ConfigureAwait(false);
+        var trend = await snapshot.CachedAsync($"trend|{asOf:yyyy-MM-dd}|{months}|{groupBy}", async () => (await snapshot.KpisAsync().ConfigureAwait(false)).Trend(asOf, months, groupBy)).ConfigureAwait(false);
+        var suggestions = TargetSuggestions.Suggest(TargetKpi.All[kpiName], trend, snapshot.Rates.ReportingCurrency);
+        return Results.Json(new TargetSuggestionsResponse(kpiName, groupBy, asOf, months, suggestions), ApiJson.Options);
     }
 
     /// <summary>Handles <c>PUT /api/rates</c> with a CSV body <c>date,currency,rate</c>; the table replaces the current one when valid.</summary>
@@ -264,17 +252,4 @@ public sealed class InsightsHandler(InsightsService insights, TargetStore target
             StringComparer.Ordinal);
 
     internal static SnapshotInfo Info(InsightsSnapshot s) => new(s.Version, s.LoadedAt, s.Events.Count);
-
-    /// <summary>A missing exchange rate is the user's data problem: 422 naming currency and date.</summary>
-    internal static async Task<IResult> WithRatesAsync(Func<Task<IResult>> compute)
-    {
-        try
-        {
-            return await compute().ConfigureAwait(false);
-        }
-        catch (MissingRateException ex)
-        {
-            return Problems.MissingRate(ex);
-        }
-    }
 }
