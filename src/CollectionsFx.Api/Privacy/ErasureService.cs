@@ -33,23 +33,27 @@ public sealed partial class ErasureService(
     /// <summary>Erases; null when the ledger has no such customer.</summary>
     public async Task<ErasureReport?> EraseAsync(string customerId, string by, CancellationToken cancellationToken)
     {
-        var current = await ledger.LoadAsync(customerId, cancellationToken).ConfigureAwait(false);
-        if (current.Records.Count == 0)
+        if ((await ledger.LoadAsync(customerId, cancellationToken).ConfigureAwait(false)).Records.Count == 0)
         {
             return null;
         }
 
-        // Every name and address the customer ever had (old versions live in the log) is scrubbed from free text too.
-        var values = current.Records.SelectMany(PersonalData.Values).ToList();
-        await foreach (var e in ledger.ReadLogAsync(customerId, cancellationToken).ConfigureAwait(false))
-        {
-            if (e.Record is { } r)
+        // Every name and address the customer ever had (old versions live in the log) is scrubbed from free text too: the
+        // redaction's one pass over the partition hands each record and event over before redacting it.
+        var values = new List<string>();
+        var count = await redaction.RedactAsync(
+            customerId,
+            record =>
             {
-                values.AddRange(PersonalData.Values(r));
-            }
-        }
-
-        var count = await redaction.RedactAsync(customerId, PersonalData.Redact, PersonalData.Redact, cancellationToken).ConfigureAwait(false);
+                values.AddRange(PersonalData.Values(record));
+                return PersonalData.Redact(record);
+            },
+            e =>
+            {
+                values.AddRange(e.Record is { } r ? PersonalData.Values(r) : []);
+                return PersonalData.Redact(e);
+            },
+            cancellationToken).ConfigureAwait(false);
         var pseudonym = PersonalData.Pseudonym(customerId);
         var scrubbed = await tasks.RedactAsync(customerId, text => PersonalData.Scrub(text, values, pseudonym), cancellationToken).ConfigureAwait(false);
         var report = new ErasureReport(customerId, time.GetUtcNow(), by, count.Records, count.LogTransactions, scrubbed, Remaining);

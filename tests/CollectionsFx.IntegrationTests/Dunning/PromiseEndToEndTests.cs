@@ -159,7 +159,7 @@ public sealed class PromiseEndToEndTests(StackFixture stack) : IDisposable
             await DurableReady.WaitAsync(client);
             var customer = "KILL-" + Guid.NewGuid().ToString("N")[..6];
             Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, Story(customer), IngestionService.BatchMediaType)).StatusCode);
-            await WaitAsync(async () => (await client.GetStringAsync(new Uri("/api/worklist?limit=5000", UriKind.Relative))).Contains(customer, StringComparison.Ordinal), "the snapshot to hold the customer");
+            await Eventually.UntilAsync(async () => (await client.GetStringAsync(new Uri("/api/worklist?limit=5000", UriKind.Relative))).Contains(customer, StringComparison.Ordinal), "the snapshot to hold the customer");
 
             Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(new Uri($"/api/dunning/{customer}/start", UriKind.Relative), null)).StatusCode);
             await sink.WaitForAsync(1, seconds: 120);
@@ -171,7 +171,7 @@ public sealed class PromiseEndToEndTests(StackFixture stack) : IDisposable
             second = CfxServe.Start(stack, apiPort, grpcPort, prefix, settings);
             await CfxServe.WaitHealthyAsync(client, second);
             var promise = default(JsonElement);
-            await WaitAsync(async () =>
+            await Eventually.UntilAsync(async () =>
             {
                 promise = await (await client.GetAsync(new Uri($"/api/promises/{customer}-P1", UriKind.Relative))).JsonAsync();
                 return promise.TryGetProperty("outcome", out _);
@@ -183,7 +183,7 @@ public sealed class PromiseEndToEndTests(StackFixture stack) : IDisposable
 
             var payment = Events.Single(EventTypes.Payment, Events.Payment(customer + "-PAY", customer, 1_200m, ($"{customer}-1", 400m), ($"{customer}-2", 300m), ($"{customer}-3", 500m)));
             Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, payment)).StatusCode);
-            await WaitAsync(async () => (await (await client.GetAsync(new Uri($"/api/dunning/{customer}", UriKind.Relative))).JsonAsync()).GetProperty("runtimeStatus").GetString() == "Completed", "the cycle to end");
+            await Eventually.UntilAsync(async () => (await (await client.GetAsync(new Uri($"/api/dunning/{customer}", UriKind.Relative))).JsonAsync()).GetProperty("runtimeStatus").GetString() == "Completed", "the cycle to end");
 
             await Task.Delay(TimeSpan.FromSeconds(DaySeconds));
             // Exactly once: every notice the ledger records was mailed once, and every dunning mail is a recorded notice. A notice's
@@ -234,14 +234,4 @@ public sealed class PromiseEndToEndTests(StackFixture stack) : IDisposable
         promiseId = customer + "-P1", invoiceIds = new[] { customer + "-1", customer + "-2" },
         promisedDate = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), amount = 700, currency = "EUR", toleranceDays = 1,
     };
-
-    private static async Task WaitAsync(Func<Task<bool>> condition, string what, int seconds = 90)
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(seconds), $"waited {seconds} s for {what}");
-            await Task.Delay(250);
-        }
-    }
 }

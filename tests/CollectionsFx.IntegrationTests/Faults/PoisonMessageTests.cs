@@ -25,19 +25,16 @@ public sealed class PoisonMessageTests(StackFixture stack)
                 await app.Services.GetRequiredService<RescoreQueue>().RequestAsync(new RescoreRequest(["C-GOOD-1"], DateTimeOffset.UtcNow));
                 await app.Services.GetRequiredService<RescoreQueue>().RequestAsync(new RescoreRequest(["C-GOOD-2"], DateTimeOffset.UtcNow));
 
-                var watch = System.Diagnostics.Stopwatch.StartNew();
-                while (true)
-                {
-                    var left = (await layout.Rescore.GetPropertiesAsync()).Value.ApproximateMessagesCount;
-                    var poisoned = await layout.RescorePoison.ExistsAsync() ? (await layout.RescorePoison.GetPropertiesAsync()).Value.ApproximateMessagesCount : 0;
-                    if (left == 0 && poisoned == 1)
+                var (left, poisoned) = (0, 0);
+                await Eventually.UntilAsync(
+                    async () =>
                     {
-                        break;
-                    }
-
-                    Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"{left} left on the queue, {poisoned} poisoned");
-                    await Task.Delay(250);
-                }
+                        left = (await layout.Rescore.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+                        poisoned = await layout.RescorePoison.ExistsAsync() ? (await layout.RescorePoison.GetPropertiesAsync()).Value.ApproximateMessagesCount : 0;
+                        return left == 0 && poisoned == 1;
+                    },
+                    () => $"the queue emptied and one message poisoned ({left} left on the queue, {poisoned} poisoned)",
+                    60);
 
                 var poison = (await layout.RescorePoison.PeekMessagesAsync(5)).Value;
                 Assert.Equal("{ this is not a rescore request", Assert.Single(poison).Body.ToString());

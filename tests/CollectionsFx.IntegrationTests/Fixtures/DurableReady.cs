@@ -7,9 +7,8 @@ namespace CollectionsFx.IntegrationTests.Fixtures;
 internal static class DurableReady
 {
     /// <summary>
-    /// Waits until the host's Durable backend runs orchestrations (a health check completes). Besides readiness it matters at
-    /// the end: the in-process sidecar's stop throws (and takes the test process down) when a host stops before its
-    /// orchestration service finished starting.
+    /// Waits until the host's Durable backend runs orchestrations (a health check completes). (A host stopped before its
+    /// orchestration service finished starting used to take the test process down; `StartedOrchestrationService` prevents it.)
     /// </summary>
     public static async Task WaitAsync(HttpClient client)
     {
