@@ -10,6 +10,8 @@ namespace CollectionsFx.Cli;
 /// <summary>
 /// The local host's timers: runs each job of <see cref="Schedules"/> on its Cronos schedule, one run at a time
 /// per job, as the Functions timer triggers do in Azure. A failed run is logged and retried at the next tick.
+/// <c>Jobs:Enabled=false</c> turns every timer off: the tests' hosts do, so that a run crossing a real hour (the dunning
+/// check's daily hour, the nightly scoring) cannot act behind a test's back; the tests call the jobs themselves.
 /// </summary>
 public sealed partial class JobScheduler(IServiceProvider services, IConfiguration configuration, TimeProvider time, ILogger<JobScheduler> logger) : BackgroundService
 {
@@ -29,9 +31,12 @@ public sealed partial class JobScheduler(IServiceProvider services, IConfigurati
                 sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>(), ct),
         };
 
+    /// <summary>The setting that turns the timers off (default on).</summary>
+    public const string EnabledSetting = "Jobs:Enabled";
+
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Schedules.All.Select(job => RunAsync(job.Key, CronExpression.Parse(Schedules.Resolve(job.Value, name => configuration[name]), CronFormat.IncludeSeconds), stoppingToken)));
+        !configuration.GetValue(EnabledSetting, true) ? LogDisabledAsync() : Task.WhenAll(Schedules.All.Select(job => RunAsync(job.Key, CronExpression.Parse(Schedules.Resolve(job.Value, name => configuration[name]), CronFormat.IncludeSeconds), stoppingToken)));
 
     private async Task RunAsync(string name, CronExpression schedule, CancellationToken ct)
     {
@@ -55,6 +60,15 @@ public sealed partial class JobScheduler(IServiceProvider services, IConfigurati
             }
         }
     }
+
+    private Task LogDisabledAsync()
+    {
+        LogOff(logger, EnabledSetting);
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(2, LogLevel.Warning, "Timers are off ({Setting}=false): no scheduled job runs in this host")]
+    private static partial void LogOff(ILogger logger, string setting);
 
     [LoggerMessage(1, LogLevel.Error, "Scheduled job {Job} failed; it runs again at its next time")]
     private static partial void LogFailed(ILogger logger, string job, Exception exception);

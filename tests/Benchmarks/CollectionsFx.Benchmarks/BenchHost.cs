@@ -17,6 +17,7 @@ internal static class BenchHost
             ["Storage:Prefix"] = name,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Durable:GrpcPort"] = "0",
+            [JobScheduler.EnabledSetting] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

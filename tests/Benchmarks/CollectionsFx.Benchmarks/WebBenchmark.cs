@@ -72,6 +72,7 @@ internal static class WebBenchmark
         start.Environment["Durable__GrpcPort"] = ports[1].ToString(CultureInfo.InvariantCulture);
         start.Environment[$"Ingestion__Secrets__{Source}"] = Secret;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Jobs__Enabled"] = "false";
         var serve = Process.Start(start)!;
         serve.OutputDataReceived += (_, _) => { };
         serve.ErrorDataReceived += (_, _) => { };

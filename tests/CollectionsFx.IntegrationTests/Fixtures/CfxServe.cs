@@ -31,6 +31,7 @@ internal static class CfxServe
         start.Environment["Durable__GrpcPort"] = grpcPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["Durable__TaskHub"] = "hub" + prefix;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment[Cli.JobScheduler.EnabledSetting.Replace(":", "__", StringComparison.Ordinal)] = "false";
         // The workflows' decisions (one line per notice) explain a failure of a story that runs across processes.
         start.Environment["Logging__LogLevel__CollectionsFx.Workflows"] = "Information";
         start.Environment["Logging__Console__FormatterName"] = "simple";

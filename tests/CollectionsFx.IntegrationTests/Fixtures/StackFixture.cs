@@ -118,6 +118,7 @@ public sealed class StackFixture : IAsyncLifetime
         ["Logging:LogLevel:Default"] = "Warning",
         ["Durable:GrpcPort"] = "0",
         ["Durable:TaskHub"] = "hub" + prefix,
+        [Cli.JobScheduler.EnabledSetting] = "false",
     };
 
     /// <summary>Storage clients for the host's tables and containers.</summary>

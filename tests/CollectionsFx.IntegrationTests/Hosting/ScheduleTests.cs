@@ -1,5 +1,7 @@
 using CollectionsFx.Api.Jobs;
 using Cronos;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CollectionsFx.IntegrationTests.Hosting;
 
@@ -27,5 +29,29 @@ public sealed class ScheduleTests
         {
             Assert.NotNull(CronExpression.Parse(Schedules.Resolve(schedule, _ => null), CronFormat.IncludeSeconds));
         }
+    }
+}
+
+/// <summary>The tests' hosts turn the timers off; a host without the setting runs them.</summary>
+public sealed class JobSchedulerSwitchTests
+{
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("true", false)]
+    [InlineData("false", true)]
+    public async Task Jobs_Enabled_false_stops_every_timer(string? enabled, bool finishedAtOnce)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [CollectionsFx.Cli.JobScheduler.EnabledSetting] = enabled })
+            .Build();
+        using var services = new ServiceCollection().BuildServiceProvider();
+        using var scheduler = new CollectionsFx.Cli.JobScheduler(services, configuration, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<CollectionsFx.Cli.JobScheduler>.Instance);
+        await scheduler.StartAsync(CancellationToken.None);
+        Assert.NotNull(scheduler.ExecuteTask);
+        // ExecuteAsync runs on the thread pool (.NET 10): give it a second to finish, which only the switched-off one does.
+        await Task.WhenAny(scheduler.ExecuteTask, Task.Delay(TimeSpan.FromSeconds(1)));
+        Assert.Equal(finishedAtOnce, scheduler.ExecuteTask.IsCompleted);
+        await scheduler.StopAsync(CancellationToken.None);
     }
 }
