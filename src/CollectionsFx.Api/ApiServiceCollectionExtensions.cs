@@ -39,6 +39,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<Dunning.ExactlyOnceMailer>();
         services.AddSingleton<Actions.ActionLog>();
         services.AddSingleton<Workflows.Actions.ICollectionActions, Actions.CollectionActionService>();
+        services.AddSingleton<Dunning.UndeliveredNotices>();
         services.AddSingleton<Workflows.Dunning.IDunningActions, Dunning.DunningService>();
         services.AddSingleton<Workflows.Promises.IPromiseActions, Promises.PromiseService>();
         services.AddSingleton<Dunning.DunningScheduler>();

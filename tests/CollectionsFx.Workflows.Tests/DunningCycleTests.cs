@@ -1,3 +1,4 @@
+using Microsoft.DurableTask;
 using CollectionsFx.Domain.Dunning;
 using CollectionsFx.Domain.Ledger;
 using CollectionsFx.Workflows.Dunning;
@@ -206,5 +207,54 @@ public sealed class DunningCycleTests
         Assert.Equal([(1, "reminder-1"), (3, "credit-hold")], steps);
         Assert.Equal([(8, false)], holds);
         Assert.Equal("nothing open: the cycle ends", outcome.Reason);
+    }
+
+    [Fact]
+    public async Task A_notice_undelivered_after_its_retries_is_dead_lettered_and_offered_again_an_hour_later_under_the_same_key()
+    {
+        // The mail server is down on day 3 at 08:00 and back two playbook hours later.
+        var ledger = new Ledger();
+        var down = Clock.RunTimeOf(Due.AddDays(3)).AddHours(2);
+        var context = new FakeOrchestrationContext(DunningCycle.InstanceId("C1"), Clock.RunTimeOf(Due.AddDays(3)));
+        var dead = new List<UndeliveredNotice>();
+        context.OnActivity<string, DunningView>(nameof(LoadDunningView), _ => ledger.View(Clock.DateOf(context.CurrentUtcDateTime)))
+            .OnActivity<NoticeRequest, NoticeResult>(nameof(SendDunningNotice), _ => context.CurrentUtcDateTime < down
+                ? throw new TaskFailedException(nameof(SendDunningNotice), 1, new TaskFailureDetails("SocketException", "Connection refused", null, null, null))
+                : new NoticeResult(true, "sent"))
+            .OnActivity<UndeliveredNotice, bool>(nameof(DeadLetterNotice), n => { dead.Add(n); return true; });
+        var input = new DunningCycleInput("C1", 0, new Dictionary<string, int> { ["I1"] = 1 }, Cycle: "c");
+
+        for (var generation = 0; generation < 3; generation++)
+        {
+            var outcome = await new DunningCycle().RunAsync(context, input);
+            input = (DunningCycleInput)context.TakeContinuation()!;
+            Assert.Equal(generation < 2 ? "undelivered" : "continued", outcome.Reason);
+        }
+
+        var sends = context.Calls.Where(c => c.Name == nameof(SendDunningNotice)).ToList();
+        Assert.Equal(3, sends.Count);
+        Assert.Single(sends.Select(c => ((NoticeRequest)c.Input!).Key).Distinct()); // the same notice each time: the outbox keeps it once
+        Assert.Equal([0, 1, 2], sends.Select(c => (int)(c.At - Clock.RunTimeOf(Due.AddDays(3))).TotalHours));
+        Assert.All(sends, c => Assert.Same(DunningCycle.SendRetry, c.Options)); // a real day: the real retry waits
+        Assert.Equal(2, dead.Count);
+        Assert.All(dead, d => Assert.Equal(((NoticeRequest)sends[0].Input!).Key, d.Key));
+        Assert.Equal("Connection refused", dead[0].Error);
+        Assert.Equal("reminder-1 (Email)", dead[0].What);
+        // Only the delivered notice raised the level; the next wake is I2's courtesy reminder on day 7.
+        Assert.Equal(2, input.LevelsSent!["I1"]);
+        Assert.Equal(Clock.RunTimeOf(Due.AddDays(7)), context.Timers[^1]);
+    }
+
+    [Theory]
+    [InlineData(86_400, 30_000, 600_000)] // a real day: 30 s, doubling to 10 minutes
+    [InlineData(864, 300, 6_000)]         // a day of 14.4 minutes: a hundredth
+    [InlineData(2, 50, 50)]               // a test's day of 2 s: never below 50 ms
+    public void Send_retries_wait_in_playbook_time(int daySeconds, int firstMs, int maxMs)
+    {
+        var clock = new DunningClock(new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), new DateOnly(2026, 1, 1), TimeSpan.FromSeconds(daySeconds));
+        var policy = DunningCycle.SendRetryFor(clock).Retry!.Policy!;
+        Assert.Equal(4, policy.MaxNumberOfAttempts);
+        Assert.Equal(TimeSpan.FromMilliseconds(firstMs), policy.FirstRetryInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(maxMs), policy.MaxRetryInterval);
     }
 }

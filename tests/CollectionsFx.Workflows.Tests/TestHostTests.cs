@@ -54,6 +54,12 @@ public sealed class TestHostTests
             return Task.FromResult(new NoticeResult(true, "sent"));
         }
 
+        public Task DeadLetterAsync(UndeliveredNotice notice, CancellationToken cancellationToken)
+        {
+            Log.Enqueue($"dead letter {notice.What}");
+            return Task.CompletedTask;
+        }
+
         public Task RequestApprovalAsync(ApprovalRequest request, CancellationToken cancellationToken)
         {
             Log.Enqueue($"approval {request.Round} from {request.Approver}");

@@ -21,6 +21,7 @@ public static class WorkflowRegistry
         registry.AddActivity<Dunning.LoadDunningView>();
         registry.AddActivity<Dunning.SendDunningNotice>();
         registry.AddActivity<Dunning.RequestDunningApproval>();
+        registry.AddActivity<Dunning.DeadLetterNotice>();
         registry.AddOrchestrator<Promises.PromiseFollowUp>();
         registry.AddActivity<Promises.LoadPromise>();
         registry.AddActivity<Promises.SendPromiseMail>();

@@ -16,6 +16,13 @@ public sealed class DunningFunctions(IDunningActions actions)
     [Function(nameof(SendDunningNotice))]
     public Task<NoticeResult> Send([ActivityTrigger] NoticeRequest request) => actions.SendNoticeAsync(request, CancellationToken.None);
 
+    [Function(nameof(DeadLetterNotice))]
+    public async Task<bool> DeadLetter([ActivityTrigger] UndeliveredNotice notice)
+    {
+        await actions.DeadLetterAsync(notice, CancellationToken.None);
+        return true;
+    }
+
     [Function(nameof(RequestDunningApproval))]
     public async Task<bool> Approval([ActivityTrigger] ApprovalRequest request)
     {

@@ -60,7 +60,7 @@ public sealed class DunningOptions
 /// </summary>
 public sealed partial class DunningService(
     AccountReader accounts, PlaybookSet playbooks, ScoreStore scores, ExactlyOnceMailer mailer, NoticeRenderer renderer, ActionLog actionLog,
-    ICollectionActions actions, TaskStore tasks, IOptions<DunningOptions> options, TimeProvider time, ILogger<DunningService> logger) : IDunningActions
+    ICollectionActions actions, TaskStore tasks, UndeliveredNotices undelivered, IOptions<DunningOptions> options, TimeProvider time, ILogger<DunningService> logger) : IDunningActions
 {
 
     /// <inheritdoc />
@@ -78,7 +78,17 @@ public sealed partial class DunningService(
     public async Task<NoticeResult> SendNoticeAsync(NoticeRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var result = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        // Reaching here the notice went out (now or before) or needs no sending: an earlier dead letter of it is settled.
+        await undelivered.ResolveAsync(request.Key, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
 
+    /// <inheritdoc />
+    public Task DeadLetterAsync(UndeliveredNotice notice, CancellationToken cancellationToken) => undelivered.AddAsync(notice, cancellationToken);
+
+    private async Task<NoticeResult> SendAsync(NoticeRequest request, CancellationToken cancellationToken)
+    {
         // Paid since the decision: those lines go; with none left nothing is sent.
         var (account, today) = await AccountAsync(request.CustomerId, cancellationToken).ConfigureAwait(false);
         var open = account is null ? [] : Items(account, today).Where(i => i.Open > 0).ToDictionary(i => i.InvoiceId, StringComparer.Ordinal);

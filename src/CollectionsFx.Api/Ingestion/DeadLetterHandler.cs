@@ -37,6 +37,12 @@ public sealed class DeadLetterHandler(IDeadLetterStore store, IngestionService i
                 "rows of an extract are replayed by importing the corrected file again (same file: nothing doubles; see the letter's errors for the lines)");
         }
 
+        if (letter.EventType == Dunning.UndeliveredNotices.MediaType)
+        {
+            return Problems.Field(StatusCodes.Status409Conflict, "Not replayable here", "id",
+                "an undelivered notice is offered again by its dunning cycle every playbook hour; it leaves this list once delivered");
+        }
+
         using var reader = new StreamReader(request.Body);
         var corrected = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         var payload = string.IsNullOrWhiteSpace(corrected) ? letter.Payload : corrected;

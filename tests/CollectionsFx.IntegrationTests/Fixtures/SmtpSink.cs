@@ -16,10 +16,13 @@ public sealed class SmtpSink : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task server;
 
-    /// <summary>Starts the sink; with <paramref name="credentials"/> it requires SMTP AUTH with them (as ACS's relay does).</summary>
-    public SmtpSink((string User, string Password)? credentials = null)
+    /// <summary>
+    /// Starts the sink on <paramref name="port"/> (a free one when null: a server coming back where it was down); with
+    /// <paramref name="credentials"/> it requires SMTP AUTH with them (as ACS's relay does).
+    /// </summary>
+    public SmtpSink((string User, string Password)? credentials = null, int? port = null)
     {
-        Port = FreePort();
+        Port = port ?? FreePort();
         var provider = new ServiceProvider();
         provider.Add(store);
         var options = new SmtpServerOptionsBuilder().ServerName("sink");

@@ -28,6 +28,12 @@ public sealed record NoticeRequest(string CustomerId, string Key, DunningNotice 
 /// <summary>What sending did ("sent", "already sent", "nothing left open", …).</summary>
 public sealed record NoticeResult(bool Sent, string Outcome);
 
+/// <summary>
+/// A notice or mail that could not be delivered after its retries (the mail server or the CRM down): kept as a dead letter
+/// with <see cref="Error"/> (which raises the dead-letter alert); the cycle offers the same <see cref="Key"/> again later.
+/// </summary>
+public sealed record UndeliveredNotice(string CustomerId, string Key, string What, string Error);
+
 /// <summary>A request to <see cref="Approver"/> (round <see cref="Round"/> of the escalation) to approve a notice.</summary>
 public sealed record ApprovalRequest(string CustomerId, string Key, DunningNotice Notice, string Approver, int Round);
 
@@ -53,6 +59,9 @@ public interface IDunningActions
     Task<NoticeResult> SendNoticeAsync(NoticeRequest request, CancellationToken cancellationToken);
 
     Task RequestApprovalAsync(ApprovalRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Keeps an undelivered notice as a dead letter (one per key: a repeat replaces it) and logs it for the alert.</summary>
+    Task DeadLetterAsync(UndeliveredNotice notice, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -76,6 +85,46 @@ public sealed class DunningCycle : TaskOrchestrator<DunningCycleInput, DunningOu
     public static readonly TaskOptions ReadRetry = new(new TaskRetryOptions(new RetryPolicy(5, TimeSpan.FromSeconds(2), 2.0)));
 
     public static readonly TaskOptions SendRetry = new(new TaskRetryOptions(new RetryPolicy(4, TimeSpan.FromSeconds(30), 2.0, TimeSpan.FromMinutes(10))));
+
+    /// <summary>How long after an undelivered notice (its retries spent) the cycle offers it again: an hour of playbook time.</summary>
+    public const int RedeliverPerDay = 24;
+
+    /// <summary>
+    /// <see cref="SendRetry"/> on the playbook's clock: its waits shrink with a compressed day (tests), never below 50 ms, so
+    /// a test's mail outage is as many playbook hours as a real one.
+    /// </summary>
+    public static TaskOptions SendRetryFor(DunningClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        var scale = clock.DayLength / TimeSpan.FromDays(1);
+        if (scale >= 1)
+        {
+            return SendRetry;
+        }
+
+        static TimeSpan Scaled(TimeSpan wait, double by) => TimeSpan.FromMilliseconds(Math.Max(50, wait.TotalMilliseconds * by));
+        return new(new TaskRetryOptions(new RetryPolicy(4, Scaled(TimeSpan.FromSeconds(30), scale), 2.0, Scaled(TimeSpan.FromMinutes(10), scale))));
+    }
+
+    /// <summary>
+    /// Sends through <paramref name="activity"/> with <see cref="SendRetryFor"/>; when every attempt failed, keeps the notice as
+    /// a dead letter and returns null instead of failing the orchestration (the caller decides when to offer it again).
+    /// </summary>
+    public static async Task<NoticeResult?> SendOrDeadLetterAsync(TaskOrchestrationContext context, DunningClock clock, string activity, object request, UndeliveredNotice undelivered)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(undelivered);
+        try
+        {
+            return await context.CallActivityAsync<NoticeResult>(activity, request, SendRetryFor(clock));
+        }
+        catch (TaskFailedException ex)
+        {
+            var error = ex.FailureDetails?.ErrorMessage is { Length: > 0 } message ? message : ex.Message;
+            await context.CallActivityAsync(nameof(DeadLetterNotice), undelivered with { Error = error }, ReadRetry);
+            return null;
+        }
+    }
 
     /// <summary>The instance id of a customer's cycle.</summary>
     public static string InstanceId(string customerId) => "dunning-" + customerId;
@@ -127,7 +176,17 @@ public sealed class DunningCycle : TaskOrchestrator<DunningCycleInput, DunningOu
             var (go, approvedBy) = notice.Step.RequiresApproval ? await ApproveAsync(context, input.CustomerId, view, notice, key) : (true, null);
             if (go)
             {
-                var result = await context.CallActivityAsync<NoticeResult>(nameof(SendDunningNotice), new NoticeRequest(input.CustomerId, key, notice, approvedBy), SendRetry);
+                var result = await SendOrDeadLetterAsync(context, view.Clock, nameof(SendDunningNotice), new NoticeRequest(input.CustomerId, key, notice, approvedBy),
+                    new UndeliveredNotice(input.CustomerId, key, $"{notice.Step.Id} ({notice.Step.Channel})", string.Empty));
+                if (result is null)
+                {
+                    // Undelivered: the items keep their levels, so the next generation decides the same notice (same key: a send
+                    // that did reach the server is not repeated) an hour of playbook time from now.
+                    log.LogWarning("Dunning {Key}: step {Step} undelivered after its retries; dead-lettered, offered again later", key, notice.Step.Id);
+                    await SleepAndContinueAsync(context, input with { Iteration = input.Iteration + 1 }, context.CurrentUtcDateTime + (view.Clock.DayLength / RedeliverPerDay));
+                    return new DunningOutcome(input.CustomerId, input.Iteration + 1, "undelivered");
+                }
+
                 creditHold |= result.Sent && notice.Step.Channel == DunningChannel.CreditHold;
                 log.LogInformation("Dunning {Key}: step {Step}, {Lines} invoices: {Outcome}", key, notice.Step.Id, notice.Lines.Count, result.Outcome);
             }
@@ -148,9 +207,16 @@ public sealed class DunningCycle : TaskOrchestrator<DunningCycleInput, DunningOu
         }
 
         var next = input with { Iteration = input.Iteration + 1, LevelsSent = levels, PromiseLevelsSeen = answered, CreditHoldSet = creditHold };
+        var wakeAt = decision.NextReview is { } review ? view.Clock.RunTimeOf(review) : context.CurrentUtcDateTime + (IdleDays * view.Clock.DayLength);
+        await SleepAndContinueAsync(context, next, wakeAt);
+        return new DunningOutcome(input.CustomerId, input.Iteration + 1, "continued");
+    }
+
+    /// <summary>Sleeps until <paramref name="wakeAt"/> or a signal (applied to <paramref name="next"/>), then continues as new.</summary>
+    private static async Task SleepAndContinueAsync(TaskOrchestrationContext context, DunningCycleInput next, DateTime wakeAt)
+    {
         using (var cancel = new CancellationTokenSource())
         {
-            var wakeAt = decision.NextReview is { } review ? view.Clock.RunTimeOf(review) : context.CurrentUtcDateTime + (IdleDays * view.Clock.DayLength);
             var signal = context.WaitForExternalEvent<DunningSignal>(SignalEvent, cancel.Token);
             var timer = context.CreateTimer(wakeAt, cancel.Token);
             if (await Task.WhenAny(signal, timer) == signal)
@@ -162,7 +228,6 @@ public sealed class DunningCycle : TaskOrchestrator<DunningCycleInput, DunningOu
         }
 
         context.ContinueAsNew(next);
-        return new DunningOutcome(input.CustomerId, input.Iteration + 1, "continued");
     }
 
     /// <summary>A signal's effect on the state; ledger changes only wake the cycle (the next view reads them).</summary>
@@ -211,6 +276,16 @@ public sealed class LoadDunningView(IDunningActions actions) : TaskActivity<stri
 public sealed class SendDunningNotice(IDunningActions actions) : TaskActivity<NoticeRequest, NoticeResult>
 {
     public override Task<NoticeResult> RunAsync(TaskActivityContext context, NoticeRequest input) => actions.SendNoticeAsync(input, CancellationToken.None);
+}
+
+/// <summary>Keeps an undelivered notice as a dead letter.</summary>
+public sealed class DeadLetterNotice(IDunningActions actions) : TaskActivity<UndeliveredNotice, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, UndeliveredNotice input)
+    {
+        await actions.DeadLetterAsync(input, CancellationToken.None).ConfigureAwait(false);
+        return true;
+    }
 }
 
 /// <summary>Asks a manager to approve a step.</summary>

@@ -77,7 +77,7 @@ public sealed class PromiseFollowUp : TaskOrchestrator<PromiseFollowUpInput, Pro
         // A promise learnt days after it was made (an import, a late CRM sync) was confirmed by whoever took it.
         if (view.Clock.DateOf(context.CurrentUtcDateTime).DayNumber - view.MadeOn.DayNumber <= 1)
         {
-            await context.CallActivityAsync<NoticeResult>(nameof(SendPromiseMail), new PromiseMailRequest(input.CustomerId, input.PromiseId, "promise-confirmation", key + "/confirmation"), DunningCycle.SendRetry);
+            await SendAsync(context, view, new PromiseMailRequest(input.CustomerId, input.PromiseId, "promise-confirmation", key + "/confirmation"));
         }
 
         // The reminder: a few days before the promised date, unless paid by then or the date is too close.
@@ -92,7 +92,7 @@ public sealed class PromiseFollowUp : TaskOrchestrator<PromiseFollowUpInput, Pro
 
             if (view.Paid < view.Amount)
             {
-                await context.CallActivityAsync<NoticeResult>(nameof(SendPromiseMail), new PromiseMailRequest(input.CustomerId, input.PromiseId, "promise-reminder", key + "/reminder"), DunningCycle.SendRetry);
+                await SendAsync(context, view, new PromiseMailRequest(input.CustomerId, input.PromiseId, "promise-reminder", key + "/reminder"));
             }
         }
 
@@ -125,6 +125,19 @@ public sealed class PromiseFollowUp : TaskOrchestrator<PromiseFollowUpInput, Pro
             input.CustomerId, key + "/pattern-task", "broken-promises", $"Call {input.CustomerId}: second broken promise in 90 days",
             pattern + " Agree a payment plan or propose a credit hold.", view.Clock.DateOf(context.CurrentUtcDateTime).AddDays(1), true, view.InvoiceIds), ActionRetries.Crm);
         return new PromiseOutcome(input.PromiseId, PromiseState.Broken, true, true, "broken promise pattern");
+    }
+
+    /// <summary>
+    /// Sends a promise mail; undelivered after its retries, it is dead-lettered and the follow-up goes on without it (a
+    /// confirmation or reminder sent late would arrive at the wrong time; the evaluation does not depend on it).
+    /// </summary>
+    private static async Task SendAsync(TaskOrchestrationContext context, PromiseView view, PromiseMailRequest request)
+    {
+        if (await DunningCycle.SendOrDeadLetterAsync(context, view.Clock, nameof(SendPromiseMail), request,
+            new UndeliveredNotice(request.CustomerId, request.Key, request.Template, string.Empty)) is null)
+        {
+            context.CreateReplaySafeLogger<PromiseFollowUp>().LogWarning("Promise mail {Key} undelivered after its retries; dead-lettered", request.Key);
+        }
     }
 
     private static PromiseOutcome Ended(PromiseFollowUpInput input, PromiseView? view) =>
