@@ -125,15 +125,44 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops Azurite as Ctrl+C would (SIGTERM): it closes its servers and writes its data to <c>--location</c>, which a kill
+    /// would leave to its next autosave; killed after <paramref name="grace"/> (default 10 s) if it has not exited by then.
+    /// </summary>
+    public async Task StopAsync(TimeSpan? grace = null)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            using var term = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", process.Id.ToString(CultureInfo.InvariantCulture) } });
+            if (term is not null)
+            {
+                await term.WaitForExitAsync().ConfigureAwait(false);
+            }
+
+            using var wait = new CancellationTokenSource(grace ?? TimeSpan.FromSeconds(10));
+            try
+            {
+                await process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync().ConfigureAwait(false);
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync().ConfigureAwait(false);
-        }
-
+        await StopAsync().ConfigureAwait(false);
         process.Dispose();
     }
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using CollectionsFx.Api.Dunning;
 using CollectionsFx.Api.Ingestion;
 using CollectionsFx.IntegrationTests.Fixtures;
@@ -37,7 +36,7 @@ public sealed class SmtpOutageTests(StackFixture stack)
             using (client)
             {
                 var customer = "SMTP-" + Guid.NewGuid().ToString("N")[..6];
-                Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, Overdue(customer), IngestionService.BatchMediaType)).StatusCode);
+                Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, Events.OverdueCustomer(customer), IngestionService.BatchMediaType)).StatusCode);
                 await app.Services.GetRequiredService<Api.Insights.InsightsService>().RefreshAsync(CancellationToken.None);
                 await DurableReady.WaitAsync(client);
                 Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/dunning/{customer}/start", null)).StatusCode);
@@ -85,14 +84,4 @@ public sealed class SmtpOutageTests(StackFixture stack)
     private static async Task<int> LettersAsync(HttpClient client, string customer) =>
         (await (await client.GetAsync("/api/deadletters")).JsonAsync()).EnumerateArray()
             .Count(l => l.GetProperty("eventId").GetString()?.StartsWith(DunningCycle.InstanceId(customer) + "/", StringComparison.Ordinal) == true);
-
-    /// <summary>A German mid-market customer with one invoice four days overdue: reminder 1 is due.</summary>
-    private static string Overdue(string customer)
-    {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var invoice = Events.Invoice(customer + "-1", customer, 800m);
-        invoice["issueDate"] = today.AddDays(-34).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        invoice["dueDate"] = today.AddDays(-4).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        return Events.Batch([(EventTypes.Customer, Events.Customer(customer), null), (EventTypes.Invoice, invoice, null)]);
-    }
 }

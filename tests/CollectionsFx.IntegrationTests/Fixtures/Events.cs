@@ -58,6 +58,16 @@ internal static class Events
     public static string Batch(IEnumerable<(string Type, JsonObject Data, string? Id)> events) =>
         System.Text.Encoding.UTF8.GetString(Formatter.EncodeBatchModeMessage([.. events.Select(e => Create(e.Type, e.Data, e.Id, null))], out _).Span);
 
+    /// <summary>A batch: a German mid-market customer with one invoice of 800 EUR <paramref name="daysOverdue"/> days overdue today.</summary>
+    public static string OverdueCustomer(string customerId, int daysOverdue = 4)
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var invoice = Invoice(customerId + "-1", customerId, 800m);
+        invoice["issueDate"] = today.AddDays(-30 - daysOverdue).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        invoice["dueDate"] = today.AddDays(-daysOverdue).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        return Batch([(EventTypes.Customer, Customer(customerId), null), (EventTypes.Invoice, invoice, null)]);
+    }
+
     private static CloudEvent Create(string type, JsonObject data, string? id, DateTimeOffset? time) => new()
     {
         Id = id ?? Guid.NewGuid().ToString(),
