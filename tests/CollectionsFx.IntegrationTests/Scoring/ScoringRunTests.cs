@@ -15,27 +15,14 @@ namespace CollectionsFx.IntegrationTests.Scoring;
 [Collection(StackCollection.Name)]
 public sealed class ScoringRunTests(StackFixture stack, ITestOutputHelper output)
 {
-    /// <summary>A model that learned "long overdue means late" (the seeded invoices are a month overdue, so they score low).</summary>
-    private static BinaryData Model()
+    internal static async Task<JsonElement> WaitForRunAsync(HttpClient client, string id, int seconds = 30)
     {
-        var rng = new Random(2);
-        var rows = Enumerable.Range(0, 400).Select(_ =>
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
         {
-            var daysToDue = rng.Next(-60, 30);
-            return new ModelInput { PriorLateShare = (float)rng.NextDouble(), DaysToDue = daysToDue, TermsDays = 30, Country = "DE", Segment = "MidMarket", Label = daysToDue > -10 ^ rng.NextDouble() < 0.05 };
-        }).ToList();
-        using var stream = new MemoryStream();
-        LikelihoodModel.Train(rows, Learner.FastTree).Save(stream);
-        return BinaryData.FromBytes(stream.ToArray());
-    }
-
-    private static async Task<JsonElement> WaitForRunAsync(HttpClient client, string id)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var run = await (await client.GetAsync($"/api/scoring/runs/{id}")).JsonAsync();
+            var run = await (await client.GetAsync(new Uri($"/api/scoring/runs/{id}", UriKind.Relative))).JsonAsync();
             var status = run.GetProperty("runtimeStatus").GetString();
-            if (status is "Completed" or "Failed" || attempt > 300)
+            if (status is "Completed" or "Failed" || clock.Elapsed > TimeSpan.FromSeconds(seconds))
             {
                 Assert.Equal("Completed", status);
                 return run.GetProperty("summary");
@@ -72,9 +59,7 @@ public sealed class ScoringRunTests(StackFixture stack, ITestOutputHelper output
                 Assert.Contains("no current model", none.GetProperty("reason").GetString(), StringComparison.Ordinal);
 
                 var registry = app.Services.GetRequiredService<BlobModelRegistry>();
-                var card = new ModelCard("m1", DateTimeOffset.UtcNow, "FastTree", new DateOnly(2024, 1, 1), new DateOnly(2026, 6, 1), new DateOnly(2026, 1, 1), 300, 100, 5, ModelInput.Numeric, 0.8, 0.5, 0.2, 0.03);
-                await registry.SaveAsync(card, Model());
-                await registry.PromoteAsync("m1", "first model", DateTimeOffset.UtcNow, m => ModelValidator.Problem(m.ToArray()));
+                await TestModels.PromoteAsync(registry, "m1");
 
                 // As of today: the book as known on a past date would not hold the invoices just ingested.
                 var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
