@@ -1,3 +1,4 @@
+using Microsoft.DurableTask;
 using CollectionsFx.Domain.Dunning;
 using CollectionsFx.Domain.Ledger;
 using CollectionsFx.Workflows.Actions;
@@ -141,5 +142,28 @@ public sealed class PromiseFollowUpTests
 
         Assert.StartsWith("1:promise-confirmation|8:promise-reminder|", string.Join("|", log), StringComparison.Ordinal);
         Assert.All(context.Calls.Where(c => c.Name == nameof(SendPromiseMail)), c => Assert.Same(DunningCycle.SendRetry, c.Options));
+    }
+
+    [Fact]
+    public async Task Mail_and_crm_down_beyond_their_retries_are_dead_lettered_and_the_follow_up_still_judges_the_promise()
+    {
+        var promise = new Promise { PatternWith = "P0" };
+        var (context, log) = Arrange(promise);
+        var down = new TaskFailedException("x", 1, new TaskFailureDetails("CrmException", "Dataverse answered 503 circuit-open", null, null, null));
+        var dead = new List<UndeliveredNotice>();
+        context.OnActivity<PromiseMailRequest, NoticeResult>(nameof(SendPromiseMail), _ => throw down)
+            .OnActivity<EscalationRequest, ActionResult>(nameof(CreateCrmEscalation), _ => throw down)
+            .OnActivity<TaskRequest, ActionResult>(nameof(CreateCollectorTask), r => { log.Add($"task {r.Kind}"); return new ActionResult(true, "ok"); })
+            .OnActivity<UndeliveredNotice, bool>(nameof(DeadLetterNotice), n => { dead.Add(n); return true; });
+
+        var outcome = await new PromiseFollowUp().RunAsync(context, new PromiseFollowUpInput("C1", "P1"));
+
+        Assert.Equal(PromiseState.Broken, outcome.State);
+        Assert.Equal("13:verdict Broken|task broken-promises", string.Join("|", log));
+        Assert.Equal(
+            ["promise-P1/confirmation", "promise-P1/reminder", "promise-P1/broken", "promise-P1/pattern"],
+            dead.Select(d => d.Key));
+        Assert.All(dead, d => Assert.Equal("Dataverse answered 503 circuit-open", d.Error));
+        Assert.Equal("CRM case for the broken promise", dead[2].What);
     }
 }

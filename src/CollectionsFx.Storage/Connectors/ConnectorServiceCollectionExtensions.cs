@@ -46,6 +46,9 @@ public static class ConnectorServiceCollectionExtensions
             resilience.Retry.ShouldRetryAfterHeader = true;
             resilience.AttemptTimeout.Timeout = crm.Value.AttemptTimeout;
             resilience.CircuitBreaker.SamplingDuration = crm.Value.AttemptTimeout * 3;
+            resilience.CircuitBreaker.MinimumThroughput = crm.Value.BreakerMinimumThroughput;
+            resilience.CircuitBreaker.FailureRatio = crm.Value.BreakerFailureRatio;
+            resilience.CircuitBreaker.BreakDuration = crm.Value.BreakDuration;
             // Every attempt may time out and the exponential delays double each time; half a minute more for Retry-After waits.
             resilience.TotalRequestTimeout.Timeout = (crm.Value.AttemptTimeout * (crm.Value.MaxRetries + 1)) + (crm.Value.RetryDelay * Math.Pow(2, crm.Value.MaxRetries + 1)) + TimeSpan.FromSeconds(30);
         });

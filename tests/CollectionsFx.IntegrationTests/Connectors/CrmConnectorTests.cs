@@ -24,7 +24,7 @@ public sealed class CrmConnectorTests : IDisposable
 
     public void Dispose() => crm.Stop();
 
-    private ICrmConnector Connector(string kind, string? baseUrl = null, string attemptTimeout = "00:00:05", int maxRetries = 3)
+    private ICrmConnector Connector(string kind, string? baseUrl = null, string attemptTimeout = "00:00:05", int maxRetries = 3, int breakerThroughput = 10)
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -38,6 +38,8 @@ public sealed class CrmConnectorTests : IDisposable
             ["Connectors:Crm:RetryDelay"] = "00:00:00.020",
             ["Connectors:Crm:MaxRetries"] = maxRetries.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Connectors:Crm:AttemptTimeout"] = attemptTimeout,
+            ["Connectors:Crm:BreakerMinimumThroughput"] = breakerThroughput.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Connectors:Crm:BreakDuration"] = "00:00:01",
         }).Build();
         return new ServiceCollection().AddSingleton<IConfiguration>(config).AddLogging().AddSingleton(TimeProvider.System).AddCrm()
             .BuildServiceProvider().GetRequiredService<ICrmConnector>();
@@ -156,6 +158,38 @@ public sealed class CrmConnectorTests : IDisposable
         Assert.True(result.Created);
         Assert.True(crm.LogEntries.Count(e => e.RequestMessage.Method == "PATCH") >= 3);
         Assert.Single(crm.LogEntries.Where(e => e.RequestMessage.Method == "PATCH").Select(e => e.RequestMessage.Path).Distinct());
+    }
+
+    [Fact]
+    public async Task A_crm_that_keeps_failing_is_left_alone_for_the_break_and_taken_again_when_it_is_back()
+    {
+        EntraTokens("t1");
+        crm.Given(Request.Create().WithPath(CasePath).UsingPatch()).AtPriority(10)
+            .RespondWith(Response.Create().WithStatusCode(500).WithBody("""{"error":{"code":"0x80040216","message":"An unexpected error occurred."}}"""));
+        var connector = Connector("dataverse", maxRetries: 3, breakerThroughput: 4);
+        int Patches() => crm.LogEntries.Count(e => e.RequestMessage.Method == "PATCH");
+
+        // A call and its retries: with the token request, four attempts of which three failed open the circuit, so the last
+        // retry is refused before it reaches the CRM.
+        var first = await Assert.ThrowsAsync<CrmException>(() => connector.UpsertCaseAsync(Broken));
+        Assert.Equal((503, "circuit-open"), (first.Status, first.Code));
+        var tried = Patches();
+        Assert.Equal(3, tried);
+
+        // Open: the next call fails at once, saying why, without reaching the CRM.
+        var clock = Stopwatch.StartNew();
+        var refused = await Assert.ThrowsAsync<CrmException>(() => connector.UpsertCaseAsync(Broken));
+        Assert.Contains("calls pause for 1 s", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(tried, Patches());
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(900), $"an open circuit took {clock.ElapsedMilliseconds} ms to refuse");
+
+        // The CRM is back; after the break a trial call goes through, and the case is upserted once under its key.
+        crm.Given(Request.Create().WithPath(CasePath).UsingPatch()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody(Created));
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        var result = await connector.UpsertCaseAsync(Broken);
+        Assert.True(result.Created);
+        Assert.Equal(tried + 1, Patches());
     }
 
     [Fact]

@@ -107,16 +107,18 @@ public sealed class DunningCycle : TaskOrchestrator<DunningCycleInput, DunningOu
     }
 
     /// <summary>
-    /// Sends through <paramref name="activity"/> with <see cref="SendRetryFor"/>; when every attempt failed, keeps the notice as
-    /// a dead letter and returns null instead of failing the orchestration (the caller decides when to offer it again).
+    /// Calls <paramref name="activity"/> (a send: mail, CRM, ERP) with <paramref name="retry"/>; when every attempt failed, keeps
+    /// <paramref name="undelivered"/> as a dead letter and returns null instead of failing the orchestration (the caller
+    /// decides whether to offer it again).
     /// </summary>
-    public static async Task<NoticeResult?> SendOrDeadLetterAsync(TaskOrchestrationContext context, DunningClock clock, string activity, object request, UndeliveredNotice undelivered)
+    public static async Task<T?> CallOrDeadLetterAsync<T>(TaskOrchestrationContext context, string activity, object request, TaskOptions retry, UndeliveredNotice undelivered)
+        where T : class
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(undelivered);
         try
         {
-            return await context.CallActivityAsync<NoticeResult>(activity, request, SendRetryFor(clock));
+            return await context.CallActivityAsync<T>(activity, request, retry);
         }
         catch (TaskFailedException ex)
         {
@@ -176,8 +178,8 @@ public sealed class DunningCycle : TaskOrchestrator<DunningCycleInput, DunningOu
             var (go, approvedBy) = notice.Step.RequiresApproval ? await ApproveAsync(context, input.CustomerId, view, notice, key) : (true, null);
             if (go)
             {
-                var result = await SendOrDeadLetterAsync(context, view.Clock, nameof(SendDunningNotice), new NoticeRequest(input.CustomerId, key, notice, approvedBy),
-                    new UndeliveredNotice(input.CustomerId, key, $"{notice.Step.Id} ({notice.Step.Channel})", string.Empty));
+                var result = await CallOrDeadLetterAsync<NoticeResult>(context, nameof(SendDunningNotice), new NoticeRequest(input.CustomerId, key, notice, approvedBy),
+                    SendRetryFor(view.Clock), new UndeliveredNotice(input.CustomerId, key, $"{notice.Step.Id} ({notice.Step.Channel})", string.Empty));
                 if (result is null)
                 {
                     // Undelivered: the items keep their levels, so the next generation decides the same notice (same key: a send

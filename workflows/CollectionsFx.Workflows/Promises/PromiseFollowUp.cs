@@ -111,19 +111,19 @@ public sealed class PromiseFollowUp : TaskOrchestrator<PromiseFollowUpInput, Pro
         }
 
         var promised = $"{view.Amount.ToString("N2", CultureInfo.InvariantCulture)} {view.Currency} promised by {view.PromisedDate:yyyy-MM-dd} (tolerance to {view.Deadline:yyyy-MM-dd}) on {string.Join(", ", view.InvoiceIds)}; nothing paid.";
-        await context.CallActivityAsync<ActionResult>(nameof(CreateCrmEscalation), new EscalationRequest(
-            input.CustomerId, key + "/broken", $"Promise to pay {input.PromiseId} broken", promised + " Dunning resumes at the next level.", false, view.InvoiceIds), ActionRetries.Crm);
+        await ActAsync(context, nameof(CreateCrmEscalation), new EscalationRequest(
+            input.CustomerId, key + "/broken", $"Promise to pay {input.PromiseId} broken", promised + " Dunning resumes at the next level.", false, view.InvoiceIds), "CRM case for the broken promise");
         if (verdict.PatternWith is not { } other)
         {
             return new PromiseOutcome(input.PromiseId, PromiseState.Broken, true, false, "broken");
         }
 
         var pattern = $"Promises {other} and {input.PromiseId} broken within 90 days (broken promise pattern). {promised}";
-        await context.CallActivityAsync<ActionResult>(nameof(CreateCrmEscalation), new EscalationRequest(
-            input.CustomerId, key + "/pattern", $"Broken promise pattern: {input.CustomerId}", pattern, true, view.InvoiceIds), ActionRetries.Crm);
-        await context.CallActivityAsync<ActionResult>(nameof(CreateCollectorTask), new TaskRequest(
+        await ActAsync(context, nameof(CreateCrmEscalation), new EscalationRequest(
+            input.CustomerId, key + "/pattern", $"Broken promise pattern: {input.CustomerId}", pattern, true, view.InvoiceIds), "CRM case for the broken promise pattern");
+        await ActAsync(context, nameof(CreateCollectorTask), new TaskRequest(
             input.CustomerId, key + "/pattern-task", "broken-promises", $"Call {input.CustomerId}: second broken promise in 90 days",
-            pattern + " Agree a payment plan or propose a credit hold.", view.Clock.DateOf(context.CurrentUtcDateTime).AddDays(1), true, view.InvoiceIds), ActionRetries.Crm);
+            pattern + " Agree a payment plan or propose a credit hold.", view.Clock.DateOf(context.CurrentUtcDateTime).AddDays(1), true, view.InvoiceIds), "collector task for the broken promise pattern");
         return new PromiseOutcome(input.PromiseId, PromiseState.Broken, true, true, "broken promise pattern");
     }
 
@@ -133,10 +133,28 @@ public sealed class PromiseFollowUp : TaskOrchestrator<PromiseFollowUpInput, Pro
     /// </summary>
     private static async Task SendAsync(TaskOrchestrationContext context, PromiseView view, PromiseMailRequest request)
     {
-        if (await DunningCycle.SendOrDeadLetterAsync(context, view.Clock, nameof(SendPromiseMail), request,
+        if (await DunningCycle.CallOrDeadLetterAsync<NoticeResult>(context, nameof(SendPromiseMail), request, DunningCycle.SendRetryFor(view.Clock),
             new UndeliveredNotice(request.CustomerId, request.Key, request.Template, string.Empty)) is null)
         {
             context.CreateReplaySafeLogger<PromiseFollowUp>().LogWarning("Promise mail {Key} undelivered after its retries; dead-lettered", request.Key);
+        }
+    }
+
+    /// <summary>
+    /// A CRM write (case or task) with the CRM's patient retries; a CRM down for longer leaves it as a dead letter for a person
+    /// (its key makes a later manual or automatic write of the same case an update, not a second case).
+    /// </summary>
+    private static async Task ActAsync(TaskOrchestrationContext context, string activity, object request, string what)
+    {
+        var (customer, key) = request switch
+        {
+            EscalationRequest e => (e.CustomerId, e.Key),
+            TaskRequest t => (t.CustomerId, t.Key),
+            _ => throw new ArgumentException("not a CRM write", nameof(request)),
+        };
+        if (await DunningCycle.CallOrDeadLetterAsync<ActionResult>(context, activity, request, ActionRetries.Crm, new UndeliveredNotice(customer, key, what, string.Empty)) is null)
+        {
+            context.CreateReplaySafeLogger<PromiseFollowUp>().LogWarning("{What} ({Key}) not written after its retries; dead-lettered", what, key);
         }
     }
 

@@ -36,7 +36,7 @@ public sealed class ClientCredentialsToken(HttpClient http, CrmOptions options, 
             }
 
             using var request = new HttpRequestMessage(HttpMethod.Post, options.TokenUrl) { Content = new FormUrlEncodedContent(form) };
-            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            using var response = await http.SendThroughBreakerAsync(request, "token endpoint", options, cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
@@ -97,7 +97,7 @@ public abstract class OAuthCrmConnector(HttpClient http, CrmOptions options, Tim
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             headers(request);
-            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            using var response = await http.SendThroughBreakerAsync(request, System, Options, cancellationToken).ConfigureAwait(false);
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 0)
             {
@@ -140,4 +140,22 @@ public abstract class OAuthCrmConnector(HttpClient http, CrmOptions options, Tim
 
     /// <summary>An OData string literal: single quotes doubled, then escaped for the URL path.</summary>
     protected static string ODataKey(string value) => Uri.EscapeDataString(value.Replace("'", "''", StringComparison.Ordinal));
+}
+
+/// <summary>The CRM client's send, with an open circuit (the CRM failed repeatedly) reported as the CRM's unavailability.</summary>
+internal static class CrmTransport
+{
+    /// <summary>Sends <paramref name="request"/>; an open circuit becomes a <see cref="CrmException"/> 503 <c>circuit-open</c>.</summary>
+    public static async Task<HttpResponseMessage> SendThroughBreakerAsync(this HttpClient http, HttpRequestMessage request, string system, CrmOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Polly.CircuitBreaker.BrokenCircuitException)
+        {
+            throw new CrmException(system, 503, "circuit-open",
+                $"not called: it failed repeatedly, so calls pause for {options.BreakDuration.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} s before one is tried again");
+        }
+    }
 }

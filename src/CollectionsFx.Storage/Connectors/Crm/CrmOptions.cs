@@ -50,4 +50,18 @@ public sealed class CrmOptions
 
     /// <summary>How long one attempt may take before it counts as a timeout and is retried.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Attempts within the sampling window (three attempt timeouts) before the circuit breaker judges the CRM: a CRM that
+    /// fails <see cref="BreakerFailureRatio"/> of them is left alone for <see cref="BreakDuration"/>, calls meanwhile fail at
+    /// once (the activities' own retries come back later). The library's default of 100 would never open for the few
+    /// escalations a collections team sends a minute.
+    /// </summary>
+    public int BreakerMinimumThroughput { get; set; } = 10;
+
+    /// <summary>Share of failed attempts in the window that opens the circuit.</summary>
+    public double BreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>How long an open circuit stays open before one trial call is let through.</summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -42,7 +42,7 @@ public sealed class WebhookCrm(HttpClient http, CrmOptions options, TimeProvider
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.Add("Idempotency-Key", key);
         request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(options.WebhookSecret ?? "", time.GetUtcNow(), body));
-        using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
+        using var response = await http.SendThroughBreakerAsync(request, System, options, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
