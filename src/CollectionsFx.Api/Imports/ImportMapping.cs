@@ -47,7 +47,21 @@ public sealed record ImportMapping
     public static ImportMapping Parse(string json)
     {
         var mapping = JsonSerializer.Deserialize<ImportMapping>(json, Options) ?? throw new FormatException("The mapping file is empty.");
+        if (mapping.Columns is null)
+        {
+            throw new FormatException("Invalid mapping: 'columns' must be an object of field name to { \"column\": \"header\" }");
+        }
+
         var problems = new List<string>();
+        problems.AddRange(mapping.Columns.Where(c => c.Value is null || string.IsNullOrWhiteSpace(c.Value.Column)).Select(c => $"field '{c.Key}' must name its column"));
+        foreach (var (where, format) in new[] { ("dateFormat", mapping.DateFormat) }.Concat(mapping.Columns.Where(c => c.Value?.Format is not null).Select(c => ($"{c.Key}.format", c.Value.Format!))))
+        {
+            if (!IsDateFormat(format))
+            {
+                problems.Add($"{where} '{format}' is not a date format (e.g. dd.MM.yyyy)");
+            }
+        }
+
         problems.AddRange(mapping.Columns.Keys.Where(k => !Fields.Contains(k)).Select(k => $"unknown field '{k}' (known: {string.Join(", ", Fields)})"));
         problems.AddRange(Required.Where(r => !mapping.Columns.ContainsKey(r)).Select(r => $"field '{r}' must be mapped"));
         if (!mapping.Columns.ContainsKey("currency") && mapping.Currency is null)
@@ -61,6 +75,26 @@ public sealed record ImportMapping
         }
 
         return problems.Count == 0 ? mapping : throw new FormatException("Invalid mapping: " + string.Join("; ", problems));
+    }
+
+    /// <summary>True when <paramref name="format"/> is a .NET custom date format that can write and read back a date.</summary>
+    private static bool IsDateFormat(string? format)
+    {
+        if (string.IsNullOrWhiteSpace(format))
+        {
+            return false;
+        }
+
+        try
+        {
+            var probe = new DateTime(2026, 10, 31, 0, 0, 0, DateTimeKind.Unspecified);
+            var text = probe.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
+            return DateTime.TryParseExact(text, format, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var back) && back.Date == probe.Date;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)

@@ -9,6 +9,12 @@ namespace CollectionsFx.Api.Imports;
 /// <summary>Maps one extract row to its ledger records (customer once, invoice, clearing payment), or to field errors.</summary>
 internal sealed class RowMapper
 {
+    /// <summary>Longest id or name a row may hold (the webhook's limit).</summary>
+    public const int MaxTextLength = 200;
+
+    /// <summary>A cell's text as an error message quotes it: at most 60 characters.</summary>
+    private static string Clip(string value) => value.Length <= 60 ? value : value[..57] + "...";
+
     private readonly ImportMapping mapping;
     private readonly ImportSource source;
     private readonly Dictionary<string, int> index = new(StringComparer.Ordinal);
@@ -49,6 +55,11 @@ internal sealed class RowMapper
             {
                 Fail(field, "is required");
             }
+            else if (value.Length > MaxTextLength)
+            {
+                // As the webhook's limit: an id this long cannot be a table key (and no ERP has one).
+                Fail(field, $"must be at most {MaxTextLength} characters");
+            }
 
             return value;
         }
@@ -62,12 +73,13 @@ internal sealed class RowMapper
             }
 
             var format = mapping.Columns[field].Format ?? mapping.DateFormat;
-            if (DateOnly.TryParseExact(value, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            if (DateOnly.TryParseExact(value, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) && Http.QueryReader.InRange(d))
             {
                 return d;
             }
 
-            Fail(field, $"'{value}' is not a date as {format}");
+            // A date like 9999-12-31 would break every KPI of the book that holds it (date arithmetic overflows), as on the webhook.
+            Fail(field, $"'{Clip(value)}' is not a date as {format} from {Http.QueryReader.MinDate:yyyy-MM-dd} to {Http.QueryReader.MaxDate:yyyy-MM-dd}");
             return null;
         }
 
@@ -83,7 +95,7 @@ internal sealed class RowMapper
             normalised = mapping.DecimalSeparator == ',' ? normalised.Replace(',', '.') : normalised;
             if (!decimal.TryParse(normalised, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
             {
-                Fail(field, $"'{value}' is not an amount (decimal separator '{mapping.DecimalSeparator}')");
+                Fail(field, $"'{Clip(value)}' is not an amount (decimal separator '{mapping.DecimalSeparator}')");
                 return null;
             }
 
@@ -113,7 +125,7 @@ internal sealed class RowMapper
 
             if (!falseWords.Contains(value, StringComparer.OrdinalIgnoreCase) && value.Length > 0)
             {
-                Fail(field, $"'{value}' is neither of {string.Join("/", trueWords)} nor of {string.Join("/", falseWords)}");
+                Fail(field, $"'{Clip(value)}' is neither of {string.Join("/", trueWords)} nor of {string.Join("/", falseWords)}");
             }
 
             return false;
@@ -148,6 +160,12 @@ internal sealed class RowMapper
 
         var records = new List<LedgerRecord>(3);
         var changedAt = new DateTimeOffset(issue!.Value.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        if (Text("customerName").Length > MaxTextLength)
+        {
+            Fail("customerName", $"must be at most {MaxTextLength} characters");
+            return ([], errors);
+        }
+
         if (index.ContainsKey("customerName") && customersSeen.Add(customerId) && Text("customerName") is { Length: > 0 } name)
         {
             var country = index.ContainsKey("country") ? Text("country") : mapping.Country ?? "ZZ";
@@ -198,7 +216,7 @@ internal sealed class RowMapper
             return t.UtcTicks;
         }
 
-        errors.Add(new FieldError($"version (column '{mapping.Columns["version"].Column}')", $"'{value}' is neither a whole number nor a date-time as {format ?? "(no format)"}"));
+        errors.Add(new FieldError($"version (column '{mapping.Columns["version"].Column}')", $"'{Clip(value)}' is neither a whole number nor a date-time as {format ?? "(no format)"}"));
         return 0;
     }
 
