@@ -1,3 +1,7 @@
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using System.Net;
 using CollectionsFx.Api;
 using Microsoft.AspNetCore.Builder;
@@ -59,6 +63,7 @@ public static class LocalHost
         builder.WebHost.UseStaticWebAssets();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddCollectionsFx();
+        AddTelemetry(builder);
         builder.Services.AddHostedService<JobScheduler>();
         builder.Services.AddHostedService<RescoreWorker>();
         builder.Services.AddSingleton<ImportWatcher>();
@@ -87,5 +92,37 @@ public static class LocalHost
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
             .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
         return addresses.Select(a => new Uri(a)).First(u => u.Port != grpcPort);
+    }
+
+    /// <summary>
+    /// OpenTelemetry for the local host: CollectionsFx's spans and metrics with ASP.NET Core's and HttpClient's, exported over
+    /// OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (a local collector, Jaeger, Aspire's dashboard) and to the console
+    /// with <c>Telemetry:Console=true</c>; without either they are made for the correlation ids but sent nowhere.
+    /// </summary>
+    private static void AddTelemetry(WebApplicationBuilder builder)
+    {
+        var console = builder.Configuration.GetValue("Telemetry:Console", false);
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("collectionsfx-local"))
+            .WithTracing(t =>
+            {
+                t.AddSource(CollectionsFx.Api.Diagnostics.Telemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                if (console)
+                {
+                    t.AddConsoleExporter();
+                }
+            })
+            .WithMetrics(m =>
+            {
+                m.AddMeter(CollectionsFx.Api.Diagnostics.Telemetry.Name).AddAspNetCoreInstrumentation();
+                if (console)
+                {
+                    m.AddConsoleExporter();
+                }
+            });
+        if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.UseOtlpExporter();
+        }
     }
 }

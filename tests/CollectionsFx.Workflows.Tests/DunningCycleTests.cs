@@ -257,4 +257,20 @@ public sealed class DunningCycleTests
         Assert.Equal(TimeSpan.FromMilliseconds(firstMs), policy.FirstRetryInterval);
         Assert.Equal(TimeSpan.FromMilliseconds(maxMs), policy.MaxRetryInterval);
     }
+
+    [Fact]
+    public async Task The_trace_of_what_woke_the_cycle_goes_with_its_next_notice()
+    {
+        const string Webhook = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        var state = DunningCycle.Apply(new DunningCycleInput("C1", TraceParent: "00-11111111111111111111111111111111-2222222222222222-01"), new DunningSignal("changed", TraceParent: Webhook));
+        Assert.Equal(Webhook, state.TraceParent);
+        Assert.Equal(Webhook, DunningCycle.Apply(state, new DunningSignal("changed")).TraceParent); // a signal without one keeps it
+
+        var ledger = new Ledger();
+        var context = new FakeOrchestrationContext(DunningCycle.InstanceId("C1"), Clock.RunTimeOf(Due.AddDays(3)));
+        context.OnActivity<string, DunningView>(nameof(LoadDunningView), _ => ledger.View(Due.AddDays(3)))
+            .OnActivity<NoticeRequest, NoticeResult>(nameof(SendDunningNotice), _ => new NoticeResult(true, "sent"));
+        await new DunningCycle().RunAsync(context, state with { LevelsSent = new Dictionary<string, int> { ["I1"] = 1 } });
+        Assert.Equal(Webhook, ((NoticeRequest)context.Calls.Single(c => c.Name == nameof(SendDunningNotice)).Input!).TraceParent);
+    }
 }

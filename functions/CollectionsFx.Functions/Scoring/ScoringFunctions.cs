@@ -24,8 +24,11 @@ public sealed class ScoringFunctions(ScoringHandler handler, IScoringRunner runn
 
     /// <summary>Customers whose ledger changed, from ingestion: scored within seconds and their dunning cycles woken (poison queue after five failures).</summary>
     [Function("ScoreChangedCustomers")]
-    public Task Rescore([QueueTrigger("%RescoreQueue%")] string body, [DurableClient] DurableTaskClient client, FunctionContext context) =>
-        changes.HandleAsync(Storage.Scoring.RescoreQueue.Parse(body).Customers, client, context.CancellationToken);
+    public Task Rescore([QueueTrigger("%RescoreQueue%")] string body, [DurableClient] DurableTaskClient client, FunctionContext context)
+    {
+        var request = Storage.Scoring.RescoreQueue.Parse(body);
+        return changes.HandleAsync(request.Customers, client, context.CancellationToken, Storage.Scoring.RescoreQueue.Causes([request]));
+    }
 
     [Function("StartScoringRun")]
     public Task<IActionResult> Start([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.ScoringRuns)] HttpRequest req, [DurableClient] DurableTaskClient client) =>

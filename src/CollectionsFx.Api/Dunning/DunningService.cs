@@ -78,7 +78,11 @@ public sealed partial class DunningService(
     public async Task<NoticeResult> SendNoticeAsync(NoticeRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var span = Diagnostics.Telemetry.StartFrom("dunning.notice", request.TraceParent, kind: System.Diagnostics.ActivityKind.Internal);
+        span?.SetTag("cfx.customer", request.CustomerId);
+        span?.SetTag("cfx.step", request.Notice.Step.Id);
         var result = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        span?.SetTag("cfx.outcome", result.Outcome);
         // Reaching here the notice went out (now or before) or needs no sending: an earlier dead letter of it is settled.
         await undelivered.ResolveAsync(request.Key, cancellationToken).ConfigureAwait(false);
         return result;
@@ -141,7 +145,7 @@ public sealed partial class DunningService(
         var text = renderer.Render(notice, NoticeParties.Of(account, o.CompanyName), Language(account.Country));
         var replyTo = o.CollectorMailDomain is { Length: > 0 } domain && account.Collector != ArAccount.Unassigned ? $"{account.Collector}@{domain}" : null;
         var outcome = await mailer.SendOnceAsync(
-            request.CustomerId, request.Key, id => new EmailMessage(id, o.From, replyTo, to, text.Subject, text.Html, text.Text), cancellationToken).ConfigureAwait(false);
+            request.CustomerId, request.Key, id => new EmailMessage(id, o.From, replyTo, to, text.Subject, text.Html, text.Text, Diagnostics.Telemetry.CorrelationId(request.TraceParent)), cancellationToken).ConfigureAwait(false);
         if (outcome.Sent)
         {
             // The action goes into the ledger (and so the event log and the cost KPIs), once: its id is the notice's.
@@ -230,7 +234,7 @@ public static class DunningStarter
     {
         // A cycle that ended (all paid) starts again when something new falls due: a new cycle, whose notices are its own.
         var id = DunningCycle.InstanceId(customerId);
-        var input = new DunningCycleInput(customerId, Cycle: now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff", System.Globalization.CultureInfo.InvariantCulture));
+        var input = new DunningCycleInput(customerId, Cycle: now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff", System.Globalization.CultureInfo.InvariantCulture), TraceParent: Diagnostics.Telemetry.CurrentTraceParent());
         return (id, await DurableStarts.StartOnceAsync(client, nameof(DunningCycle), id, input, cancellationToken, restartCompleted: true).ConfigureAwait(false));
     }
 }

@@ -38,10 +38,12 @@ public sealed class ExactlyOnceMailer(OutboxStore outbox, IEmailSender sender, T
         catch (Exception ex) when (ex is SmtpCommandException or SmtpProtocolException or ServiceNotConnectedException or System.Net.Sockets.SocketException or IOException)
         {
             await outbox.MarkFailedAsync(customerId, key, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            Diagnostics.Telemetry.Mails.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
             throw;
         }
 
         await outbox.MarkSentAsync(customerId, key, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        Diagnostics.Telemetry.Mails.Add(1, new KeyValuePair<string, object?>("outcome", "sent"));
         return new MailOutcome(true, "sent");
     }
 }

@@ -20,20 +20,29 @@ public sealed record LedgerChangeResult(int CyclesWoken, int FollowUpsStarted, i
 public sealed class LedgerChanges(OnDemandScoring scoring, Insights.InsightsService insights, ILedgerStore ledger)
 {
     /// <summary>Handles one batch of changed customers.</summary>
-    public async Task<LedgerChangeResult> HandleAsync(IReadOnlyCollection<string> customers, DurableTaskClient client, CancellationToken cancellationToken)
+    /// <remarks>
+    /// <paramref name="causes"/>: per customer, the trace of the webhook request that changed its ledger (the latest of the
+    /// messages handled together). A customer's woken cycle and started follow-ups carry its own cause on; the span of the
+    /// whole batch continues the first cause and links the others.
+    /// </remarks>
+    public async Task<LedgerChangeResult> HandleAsync(IReadOnlyCollection<string> customers, DurableTaskClient client, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? causes = null)
     {
         ArgumentNullException.ThrowIfNull(customers);
         ArgumentNullException.ThrowIfNull(client);
+        var traces = causes?.Values.Distinct(StringComparer.Ordinal).ToList() ?? [];
+        using var span = Diagnostics.Telemetry.StartFrom("ledger.changes", traces.FirstOrDefault(), traces);
+        span?.SetTag("cfx.customers", customers.Count);
         // The message was sent after its commit: one refresh and the snapshot both the scoring and the woken cycles read holds it.
         await insights.RefreshAsync(cancellationToken).ConfigureAwait(false);
         await scoring.ScoreAsync(customers, cancellationToken).ConfigureAwait(false);
         var (woken, started, followed) = (0, 0, 0);
         foreach (var customer in customers)
         {
+            var trace = causes?.GetValueOrDefault(customer);
             var id = DunningCycle.InstanceId(customer);
             if (await client.GetInstanceAsync(id, cancellationToken).ConfigureAwait(false) is { IsRunning: true })
             {
-                await client.RaiseEventAsync(id, DunningCycle.SignalEvent, new DunningSignal("changed"), cancellationToken).ConfigureAwait(false);
+                await client.RaiseEventAsync(id, DunningCycle.SignalEvent, new DunningSignal("changed", TraceParent: trace), cancellationToken).ConfigureAwait(false);
                 woken++;
             }
 
@@ -46,7 +55,7 @@ public sealed class LedgerChanges(OnDemandScoring scoring, Insights.InsightsServ
                 {
                     case null:
                         await client.ScheduleNewOrchestrationInstanceAsync(
-                            nameof(PromiseFollowUp), new PromiseFollowUpInput(customer, promise.Id), new StartOrchestrationOptions(followUp), cancellationToken).ConfigureAwait(false);
+                            nameof(PromiseFollowUp), new PromiseFollowUpInput(customer, promise.Id, trace), new StartOrchestrationOptions(followUp), cancellationToken).ConfigureAwait(false);
                         started++;
                         break;
                     case { IsRunning: true }:

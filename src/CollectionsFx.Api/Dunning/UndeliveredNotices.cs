@@ -37,6 +37,7 @@ public sealed partial class UndeliveredNotices(IDeadLetterStore store, TimeProvi
         await store.AddAsync(new DeadLetter(id, Source, time.GetUtcNow(), reason, [new FieldError("delivery", error)], notice.Key, MediaType,
             JsonSerializer.Serialize(notice with { Error = error })), cancellationToken).ConfigureAwait(false);
         LogDeadLetter(logger, id, Source, reason);
+        Telemetry.DeadLetters.Add(1, new KeyValuePair<string, object?>("source", Source));
         return id;
     }
 

@@ -152,6 +152,10 @@ public sealed partial class IngestionService(
         string source, DateTimeOffset receivedAt, IReadOnlyList<JsonElement> elements, CancellationToken cancellationToken, bool deadLetterRejected = true)
     {
         ArgumentNullException.ThrowIfNull(elements);
+        // Within the webhook request's trace (ASP.NET Core continues the sender's traceparent): its id is the correlation id.
+        using var span = Diagnostics.Telemetry.Source.StartActivity("ingest");
+        span?.SetTag("cfx.source", source);
+        span?.SetTag("cfx.events", elements.Count);
         var outcomes = new ItemOutcome[elements.Count];
         var valid = new List<(int Index, IncomingRecord Item)>();
         for (var i = 0; i < elements.Count; i++)
@@ -184,7 +188,7 @@ public sealed partial class IngestionService(
         {
             try
             {
-                await rescore.RequestAsync(new RescoreRequest(changed, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                await rescore.RequestAsync(new RescoreRequest(changed, time.GetUtcNow(), Diagnostics.Telemetry.CurrentTraceParent()), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -192,6 +196,11 @@ public sealed partial class IngestionService(
                 // nightly run scores these customers anyway.
                 Log.RescoreNotRequested(logger, changed.Count, ex);
             }
+        }
+
+        foreach (var group in outcomes.GroupBy(o => o.Outcome))
+        {
+            Diagnostics.Telemetry.IngestedEvents.Add(group.Count(), new KeyValuePair<string, object?>("outcome", group.Key.ToString().ToLowerInvariant()));
         }
 
         Log.Ingested(logger, source, elements.Count, valid.Count);
@@ -222,6 +231,7 @@ public sealed partial class IngestionService(
     {
         var id = DeadLetter.NewId(at);
         Log.DeadLettered(logger, id, source, reason);
+        Diagnostics.Telemetry.DeadLetters.Add(1, new KeyValuePair<string, object?>("source", source));
         return deadLetters.AddAsync(new DeadLetter(id, source, at, reason, errors, eventId, eventType, payload), ct);
     }
 

@@ -56,6 +56,9 @@ public sealed class PromiseService(
     public async Task<NoticeResult> SendPromiseMailAsync(PromiseMailRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var span = Diagnostics.Telemetry.StartFrom("promise.mail", request.TraceParent, kind: System.Diagnostics.ActivityKind.Internal);
+        span?.SetTag("cfx.customer", request.CustomerId);
+        span?.SetTag("cfx.template", request.Template);
         var today = accounts.Today();
         var account = await accounts.AccountAsync(request.CustomerId, today, cancellationToken).ConfigureAwait(false);
         var record = await RecordAsync(request.CustomerId, request.PromiseId, cancellationToken).ConfigureAwait(false);
@@ -81,7 +84,7 @@ public sealed class PromiseService(
                 ["promised_amount"] = NoticeRenderer.Amount(record.Amount, record.Currency, language),
                 ["promised_date"] = NoticeRenderer.Date(record.PromisedDate, language),
             });
-        var outcome = await mailer.SendOnceAsync(request.CustomerId, request.Key, id => new EmailMessage(id, o.From, null, to, text.Subject, text.Html, text.Text), cancellationToken).ConfigureAwait(false);
+        var outcome = await mailer.SendOnceAsync(request.CustomerId, request.Key, id => new EmailMessage(id, o.From, null, to, text.Subject, text.Html, text.Text, Diagnostics.Telemetry.CorrelationId(request.TraceParent)), cancellationToken).ConfigureAwait(false);
         return new NoticeResult(outcome.Sent, outcome.Outcome);
     }
 
@@ -103,7 +106,7 @@ public sealed class PromiseService(
             await ledger.CommitAsync(input.CustomerId, [new IncomingRecord(
                 record with { Version = record.Version + 1, State = state, ChangedAt = time.GetUtcNow(), Resource = "automation" }, $"promise-verdict:{input.PromiseId}")],
                 cancellationToken).ConfigureAwait(false);
-            await rescore.RequestAsync(new RescoreRequest([input.CustomerId], time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            await rescore.RequestAsync(new RescoreRequest([input.CustomerId], time.GetUtcNow(), Diagnostics.Telemetry.CurrentTraceParent()), cancellationToken).ConfigureAwait(false);
         }
 
         var partner = PromiseEvaluator.BrokenPatternPartner(account, promise, today);

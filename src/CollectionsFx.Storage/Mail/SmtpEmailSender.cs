@@ -6,7 +6,8 @@ using MimeKit;
 namespace CollectionsFx.Storage.Mail;
 
 /// <summary>An e-mail to send: its Message-ID is fixed by the caller (deterministic per notice, so a copy is recognisable).</summary>
-public sealed record EmailMessage(string MessageId, string From, string? ReplyTo, string To, string Subject, string Html, string Text);
+/// <remarks><see cref="CorrelationId"/>: the trace id of what caused the mail, sent as the <c>X-Correlation-Id</c> header.</remarks>
+public sealed record EmailMessage(string MessageId, string From, string? ReplyTo, string To, string Subject, string Html, string Text, string? CorrelationId = null);
 
 /// <summary>The seam e-mail goes through (SMTP here; Azure Communication Services accepts SMTP relay).</summary>
 public interface IEmailSender
@@ -40,6 +41,11 @@ public sealed class SmtpEmailSender(IOptions<SmtpOptions> options) : IEmailSende
         ArgumentNullException.ThrowIfNull(message);
         var o = options.Value;
         var mime = new MimeMessage { MessageId = message.MessageId, Subject = message.Subject };
+        if (message.CorrelationId is { Length: > 0 } correlation)
+        {
+            mime.Headers.Add("X-Correlation-Id", correlation);
+        }
+
         mime.From.Add(MailboxAddress.Parse(message.From));
         mime.To.Add(MailboxAddress.Parse(message.To));
         if (message.ReplyTo is { } replyTo)

@@ -5,7 +5,7 @@ using Azure.Storage.Queues.Models;
 namespace CollectionsFx.Storage.Scoring;
 
 /// <summary>Customers whose ledger changed at <see cref="At"/> (after the commit), to be scored again.</summary>
-public sealed record RescoreRequest(IReadOnlyList<string> Customers, DateTimeOffset At);
+public sealed record RescoreRequest(IReadOnlyList<string> Customers, DateTimeOffset At, string? TraceParent = null);
 
 /// <summary>Where ingestion asks for customers to be scored again.</summary>
 public interface IRescoreRequests
@@ -21,6 +21,22 @@ public interface IRescoreRequests
 /// </summary>
 public sealed class RescoreQueue(QueueClient queue, QueueClient poison) : IRescoreRequests
 {
+    /// <summary>Per customer, the trace of the latest request that named it (requests without a trace name none).</summary>
+    public static IReadOnlyDictionary<string, string> Causes(IEnumerable<RescoreRequest> requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var causes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var request in requests.Where(r => r.TraceParent is not null).OrderBy(r => r.At))
+        {
+            foreach (var customer in request.Customers)
+            {
+                causes[customer] = request.TraceParent!;
+            }
+        }
+
+        return causes;
+    }
+
     /// <summary>Attempts before a message goes to the poison queue (the Functions trigger's default).</summary>
     public const int MaxDequeueCount = 5;
 

@@ -13,7 +13,7 @@ namespace CollectionsFx.Workflows.Dunning;
 /// </summary>
 public sealed record DunningCycleInput(
     string CustomerId, int Iteration = 0, IReadOnlyDictionary<string, int>? LevelsSent = null, DateOnly? SnoozedUntil = null, bool Blocked = false,
-    IReadOnlyDictionary<string, int>? PromiseLevelsSeen = null, bool CreditHoldSet = false, string? Cycle = null);
+    IReadOnlyDictionary<string, int>? PromiseLevelsSeen = null, bool CreditHoldSet = false, string? Cycle = null, string? TraceParent = null);
 
 /// <summary>
 /// What a wake-up needs to decide, loaded by an activity: the customer's playbook, the clock of playbook days, its open items
@@ -23,7 +23,8 @@ public sealed record DunningView(
     Playbook Playbook, DunningClock Clock, IReadOnlyList<DunningItem> Items, bool CustomerBlocked, IReadOnlyList<string> Approvers, TimeSpan ApprovalTimeout);
 
 /// <summary>A notice to send once: <see cref="Key"/> (<see cref="DunningCycle.NoticeKey"/>) is its idempotency key.</summary>
-public sealed record NoticeRequest(string CustomerId, string Key, DunningNotice Notice, string? ApprovedBy);
+/// <remarks><see cref="TraceParent"/>: the trace of what led to the notice (the start or the last ledger change), for the correlation id.</remarks>
+public sealed record NoticeRequest(string CustomerId, string Key, DunningNotice Notice, string? ApprovedBy, string? TraceParent = null);
 
 /// <summary>What sending did ("sent", "already sent", "nothing left open", …).</summary>
 public sealed record NoticeResult(bool Sent, string Outcome);
@@ -45,7 +46,7 @@ public sealed record ApprovalDecision(bool Approved, string By, string? Note = n
 /// (until a date), <c>block</c>, <c>unblock</c>, or a ledger change (<c>payment</c>, <c>dispute</c>, <c>promise</c>,
 /// <c>creditNote</c>, <c>changed</c>) after which the cycle looks again at once.
 /// </summary>
-public sealed record DunningSignal(string Kind, DateOnly? Until = null, string? By = null);
+public sealed record DunningSignal(string Kind, DateOnly? Until = null, string? By = null, string? TraceParent = null);
 
 /// <summary>How a cycle ended.</summary>
 public sealed record DunningOutcome(string CustomerId, int Iterations, string Reason);
@@ -178,7 +179,7 @@ public sealed class DunningCycle : TaskOrchestrator<DunningCycleInput, DunningOu
             var (go, approvedBy) = notice.Step.RequiresApproval ? await ApproveAsync(context, input.CustomerId, view, notice, key) : (true, null);
             if (go)
             {
-                var result = await CallOrDeadLetterAsync<NoticeResult>(context, nameof(SendDunningNotice), new NoticeRequest(input.CustomerId, key, notice, approvedBy),
+                var result = await CallOrDeadLetterAsync<NoticeResult>(context, nameof(SendDunningNotice), new NoticeRequest(input.CustomerId, key, notice, approvedBy, input.TraceParent),
                     SendRetryFor(view.Clock), new UndeliveredNotice(input.CustomerId, key, $"{notice.Step.Id} ({notice.Step.Channel})", string.Empty));
                 if (result is null)
                 {
@@ -237,6 +238,8 @@ public sealed class DunningCycle : TaskOrchestrator<DunningCycleInput, DunningOu
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(signal);
+        // What woke the cycle is what its next notice is correlated with.
+        state = signal.TraceParent is { } trace ? state with { TraceParent = trace } : state;
         return signal.Kind switch
         {
             "snooze" => state with { SnoozedUntil = signal.Until },

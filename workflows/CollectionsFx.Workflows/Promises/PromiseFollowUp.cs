@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace CollectionsFx.Workflows.Promises;
 
 /// <summary>Which promise to follow up.</summary>
-public sealed record PromiseFollowUpInput(string CustomerId, string PromiseId);
+public sealed record PromiseFollowUpInput(string CustomerId, string PromiseId, string? TraceParent = null);
 
 /// <summary>
 /// A promise as the follow-up sees it today: its state as recorded in the ledger (Open until the verdict is recorded, or
@@ -21,7 +21,7 @@ public sealed record PromiseView(
     IReadOnlyList<string> InvoiceIds, DunningClock Clock, int ReminderDaysBefore);
 
 /// <summary>A mail about a promise (<c>promise-confirmation</c> or <c>promise-reminder</c>), sent once per key.</summary>
-public sealed record PromiseMailRequest(string CustomerId, string PromiseId, string Template, string Key);
+public sealed record PromiseMailRequest(string CustomerId, string PromiseId, string Template, string Key, string? TraceParent = null);
 
 /// <summary>
 /// The promise's evaluation as recorded in the ledger, and the other promise broken within 90 days when the two make the
@@ -77,7 +77,7 @@ public sealed class PromiseFollowUp : TaskOrchestrator<PromiseFollowUpInput, Pro
         // A promise learnt days after it was made (an import, a late CRM sync) was confirmed by whoever took it.
         if (view.Clock.DateOf(context.CurrentUtcDateTime).DayNumber - view.MadeOn.DayNumber <= 1)
         {
-            await SendAsync(context, view, new PromiseMailRequest(input.CustomerId, input.PromiseId, "promise-confirmation", key + "/confirmation"));
+            await SendAsync(context, view, new PromiseMailRequest(input.CustomerId, input.PromiseId, "promise-confirmation", key + "/confirmation", input.TraceParent));
         }
 
         // The reminder: a few days before the promised date, unless paid by then or the date is too close.
@@ -92,7 +92,7 @@ public sealed class PromiseFollowUp : TaskOrchestrator<PromiseFollowUpInput, Pro
 
             if (view.Paid < view.Amount)
             {
-                await SendAsync(context, view, new PromiseMailRequest(input.CustomerId, input.PromiseId, "promise-reminder", key + "/reminder"));
+                await SendAsync(context, view, new PromiseMailRequest(input.CustomerId, input.PromiseId, "promise-reminder", key + "/reminder", input.TraceParent));
             }
         }
 
