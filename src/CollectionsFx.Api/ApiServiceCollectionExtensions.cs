@@ -40,6 +40,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<Actions.ActionLog>();
         services.AddSingleton<Workflows.Actions.ICollectionActions, Actions.CollectionActionService>();
         services.AddSingleton<Dunning.UndeliveredNotices>();
+        services.AddSingleton<Recovery.LedgerReplay>();
         services.AddSingleton<Workflows.Dunning.IDunningActions, Dunning.DunningService>();
         services.AddSingleton<Workflows.Promises.IPromiseActions, Promises.PromiseService>();
         services.AddSingleton<Dunning.DunningScheduler>();

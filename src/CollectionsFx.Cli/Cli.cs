@@ -28,6 +28,8 @@ internal static class Cli
                 return await KpiCommand.RunAsync(rest).ConfigureAwait(false);
             case "erase":
                 return await EraseCommand.RunAsync(rest).ConfigureAwait(false);
+            case "replay":
+                return await ReplayCommand.RunAsync(rest).ConfigureAwait(false);
             case "demo" when rest.FirstOrDefault() == "seed":
                 return await DemoCommand.RunAsync(rest[1..]).ConfigureAwait(false);
             case "help" or "--help" or "-h":
@@ -53,6 +55,7 @@ internal static class Cli
               [green]model[/]      evaluate (time split, model vs baselines, metrics JSON) or train, on any invoice extract: --data FILE --mapping MAP.json
               [green]kpi[/]        KPIs of a running API  [grey][[--as-of yyyy-MM-dd]] [[--period yyyy-MM]] [[--group-by segment]] [[--url U]] [[--json]][/]
               [green]erase[/]      erase a customer's personal data (GDPR), keeping amounts: CUSTOMER  [grey][[--url U]][/]
+              [green]replay[/]     disaster-recovery drill: rebuild the ledger from its event log and compare with the live state  [grey][[--into PREFIX]][/]
               [green]demo seed[/]  send the demo company to a running API  [grey][[--url U]] [[--customers N]] [[--months N]] [[--seed N]][/]
             """);
     }

@@ -10,6 +10,9 @@ namespace CollectionsFx.Storage.Ledger;
 /// </summary>
 public static class TableKey
 {
+    /// <summary>The id a key was encoded from (only escaped characters are percent-encoded, '%' among them).</summary>
+    public static string Decode(string key) => Uri.UnescapeDataString(key);
+
     /// <summary>Encodes one id for use inside a PartitionKey or RowKey.</summary>
     public static string Encode(string id)
     {

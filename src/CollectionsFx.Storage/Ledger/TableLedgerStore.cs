@@ -180,6 +180,21 @@ public sealed class TableLedgerStore(TableClient table, TimeProvider time, int m
         }
     }
 
+    /// <summary>Every customer whose partition holds current records (one scan of the record rows' keys).</summary>
+    public async IAsyncEnumerable<string> CustomersWithRecordsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        string? last = null;
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {"r|"} and RowKey lt {"r}"}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.PartitionKey != last)
+            {
+                last = row.PartitionKey;
+                yield return TableKey.Decode(row.PartitionKey);
+            }
+        }
+    }
+
     /// <inheritdoc />
     public IAsyncEnumerable<LogTransaction> ReadTransactionsAsync(DateTimeOffset? committedSince = null, CancellationToken cancellationToken = default) =>
         QueryLogAsync(

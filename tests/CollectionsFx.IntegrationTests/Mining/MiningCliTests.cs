@@ -7,9 +7,17 @@ namespace CollectionsFx.IntegrationTests.Mining;
 /// <summary>`cfx mining` as a user runs it: a separate process printing JSON.</summary>
 public sealed class MiningCliTests
 {
-    internal static async Task<(int Exit, string Out, string Err)> CfxAsync(params string[] args)
+    internal static Task<(int Exit, string Out, string Err)> CfxAsync(params string[] args) => CfxAsync(null, args);
+
+    /// <summary>Runs <c>cfx</c> with <paramref name="environment"/> added to its environment (settings as <c>Section__Key</c>).</summary>
+    internal static async Task<(int Exit, string Out, string Err)> CfxAsync(IDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cfx.dll"));
         foreach (var a in args)
         {
