@@ -14,7 +14,7 @@ namespace CollectionsFx.IntegrationTests.Faults;
 /// changes nothing, the book reconciles exactly, and its Durable worker runs a new dunning cycle to its mail.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class AzuriteRestartTests
+public sealed class AzuriteRestartTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task Storage_stopped_and_restarted_mid_run_loses_and_doubles_nothing_and_the_host_recovers_by_itself()
@@ -94,9 +94,11 @@ public sealed class AzuriteRestartTests
                 restarted.TrySetResult();
             }
 
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             var outage = Task.Run(OutageAsync);
             await Task.WhenAll(Task.Run(SendAsync), Task.Run(SendAsync));
             await outage;
+            output.WriteLine($"{batches.Count} batches acknowledged in {watch.Elapsed.TotalSeconds:0.0} s across the outage; {failures} attempts refused or unanswered and retried; health during the outage: {(int)unhealthy}");
             Assert.True(restarted.Task.IsCompleted, "the storage was not stopped mid-run");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, unhealthy);
             Assert.True(failures > 0, "no request failed while the storage was down: the outage did not happen mid-run");
