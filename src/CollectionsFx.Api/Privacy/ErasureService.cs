@@ -28,6 +28,7 @@ public sealed partial class ErasureService(
         "raw webhook bodies and dead letters: deleted by their retention (lifecycle rule on the -raw and -deadletters containers)",
         "event log exports written before now: the next nightly export rewrites them from the erased log",
         "systems outside CollectionsFx (ERP, CRM, mailboxes): erase at the source too, or a newer version sent from there brings the data back",
+        "sent mails: CollectionsFx keeps no copy (its outbox holds keys, Message-IDs and states only); the copies are the relay's logs and the recipients' mailboxes",
     ];
 
     /// <summary>Erases; null when the ledger has no such customer.</summary>
