@@ -5,7 +5,15 @@ using CollectionsFx.Api.Ingestion;
 namespace CollectionsFx.Cli.Demo;
 
 /// <summary>How big and which company to make.</summary>
-public sealed record DemoOptions(int Customers = 300, int Months = 24, int Seed = 42);
+public sealed record DemoOptions(int Customers = 300, int Months = 24, int Seed = 42)
+{
+    /// <summary>
+    /// Days added to when a customer pays an invoice due on a date (negative: earlier), for simulations with a known effect
+    /// (an experiment's challenger arm). It draws no random numbers itself, but a payment moved across a threshold takes
+    /// other branches (a promise, a reminder) that do: arms are compared within one generated company, never across two.
+    /// </summary>
+    public Func<string, DateOnly, int>? PaymentShift { get; init; }
+}
 
 /// <summary>One CloudEvent of the demo, before it is signed and sent.</summary>
 public sealed record DemoEvent(string Source, string Type, string Id, DateTimeOffset Time, JsonObject Data);
@@ -130,6 +138,7 @@ public sealed class DemoCompany
             Behaviour.PromiseBreaker => Normal(20, 15),
             _ => Normal(-1 + (40 * progress), 6),
         };
+        late += options.PaymentShift?.Invoke(customer, due) ?? 0;
         var payDate = due.AddDays(Math.Max(-terms + 1, (int)Math.Round(late)));
         var open = amount;
 

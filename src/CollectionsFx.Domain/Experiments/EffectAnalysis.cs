@@ -143,8 +143,11 @@ public static class EffectAnalysis
             return null;
         }
 
+        // Above the margin, and not by chance: the one-sided 95% lower bound of the difference of the two rates is above 0
+        // (with a few hundred customers per arm a five-point gap is often noise).
         var (champion, challenger) = (Mean(championDisputes), Mean(armDisputes));
-        return challenger - champion > guardrail.MaxDisputeRateIncrease
+        var se = Math.Sqrt((champion * (1 - champion) / championDisputes.Count) + (challenger * (1 - challenger) / armDisputes.Count));
+        return challenger - champion > guardrail.MaxDisputeRateIncrease && challenger - champion - (Normal.Quantile(0.95) * se) > 0
             ? $"{arm} stopped: {Percent(challenger, "0.0")} of its customers disputed against the champion's {Percent(champion, "0.0")}, more than {Percent(guardrail.MaxDisputeRateIncrease, "0.#")} points above"
             : null;
     }

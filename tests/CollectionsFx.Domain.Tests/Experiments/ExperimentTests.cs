@@ -140,9 +140,10 @@ public sealed class EffectAnalysisTests
     }
 
     [Theory]
-    [InlineData(0.10, 0.20, 40, 40, true)]
-    [InlineData(0.10, 0.14, 40, 40, false)]
-    [InlineData(0.10, 0.40, 20, 40, false)]  // the champion arm is still too small to judge
+    [InlineData(0.10, 0.20, 200, 200, true)]
+    [InlineData(0.10, 0.14, 200, 200, false)] // below the margin
+    [InlineData(0.10, 0.20, 40, 40, false)]   // above it, but forty customers a side cannot tell it from chance
+    [InlineData(0.10, 0.40, 20, 40, false)]   // the champion arm is still too small to judge
     public void The_guardrail_stops_an_arm_whose_dispute_rate_runs_above_the_champions(double champion, double arm, int championN, int armN, bool stopped)
     {
         static List<double> Rate(double rate, int n) => [.. Enumerable.Range(0, n).Select(i => i < Math.Round(rate * n) ? 1.0 : 0.0)];
