@@ -41,6 +41,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<Workflows.Actions.ICollectionActions, Actions.CollectionActionService>();
         services.AddSingleton<Dunning.UndeliveredNotices>();
         services.AddSingleton<Recovery.LedgerReplay>();
+        services.AddSingleton<Experiments.ExperimentService>();
         services.AddSingleton<Workflows.Dunning.IDunningActions, Dunning.DunningService>();
         services.AddSingleton<Workflows.Promises.IPromiseActions, Promises.PromiseService>();
         services.AddSingleton<Dunning.DunningScheduler>();

@@ -37,6 +37,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => new OutboxStore(sp.GetRequiredService<StorageLayout>().Outbox));
         services.AddSingleton(sp => new Tasks.TaskStore(sp.GetRequiredService<StorageLayout>().Tasks));
         services.AddSingleton(sp => new Settings.AutomationStore(sp.GetRequiredService<StorageLayout>().Insights));
+        services.AddSingleton(sp => new Experiments.ExperimentStore(sp.GetRequiredService<StorageLayout>().Insights));
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
         services.AddSingleton<IEmailSender, SmtpEmailSender>();
         services.AddHostedService<StorageInitializer>();

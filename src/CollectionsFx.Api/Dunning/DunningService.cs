@@ -60,7 +60,8 @@ public sealed class DunningOptions
 /// </summary>
 public sealed partial class DunningService(
     AccountReader accounts, PlaybookSet playbooks, ScoreStore scores, ExactlyOnceMailer mailer, NoticeRenderer renderer, ActionLog actionLog,
-    ICollectionActions actions, TaskStore tasks, UndeliveredNotices undelivered, IOptions<DunningOptions> options, TimeProvider time, ILogger<DunningService> logger) : IDunningActions
+    ICollectionActions actions, TaskStore tasks, UndeliveredNotices undelivered, Experiments.ExperimentService experiments, IOptions<DunningOptions> options, TimeProvider time,
+    ILogger<DunningService> logger) : IDunningActions
 {
 
     /// <inheritdoc />
@@ -69,8 +70,10 @@ public sealed partial class DunningService(
         var (account, today) = await AccountAsync(customerId, cancellationToken).ConfigureAwait(false);
         var band = (await scores.CustomerAsync(customerId, cancellationToken).ConfigureAwait(false))?.RiskBand;
         var segment = Enum.TryParse<Segment>(account?.Segment, out var s) ? s : Segment.Smb;
+        // A customer in a running experiment is dunned with its arm's playbook.
+        var playbook = await experiments.PlaybookForAsync(customerId, cancellationToken).ConfigureAwait(false) ?? playbooks.For(segment, band);
         return new DunningView(
-            playbooks.For(segment, band), accounts.Clock, account is null ? [] : Items(account, today), account?.DunningBlock ?? false,
+            playbook, accounts.Clock, account is null ? [] : Items(account, today), account?.DunningBlock ?? false,
             options.Value.Approvers, options.Value.ApprovalDays * accounts.DayLength);
     }
 
