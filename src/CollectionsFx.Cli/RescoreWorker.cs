@@ -68,7 +68,7 @@ public sealed partial class RescoreWorker(RescoreQueue queue, LedgerChanges chan
         try
         {
             var customers = live.SelectMany(m => m.Request.Customers).ToHashSet(StringComparer.Ordinal);
-            var woken = await changes.HandleAsync(customers, client, ct, Storage.Scoring.RescoreQueue.Causes(live.Select(m => m.Request))).ConfigureAwait(false);
+            var woken = await changes.HandleAsync(customers, client, ct, RescoreQueue.Causes(live.Select(m => m.Request))).ConfigureAwait(false);
             foreach (var (message, _) in live)
             {
                 await queue.DeleteAsync(message, ct).ConfigureAwait(false);

@@ -153,6 +153,11 @@ internal sealed class RowMapper
         var cancelled = Flag("cancelled");
         var writtenOff = Flag("writtenOff");
         var version = Version(Text("version"), errors);
+        if (Text("customerName").Length > MaxTextLength)
+        {
+            Fail("customerName", $"must be at most {MaxTextLength} characters");
+        }
+
         if (errors.Count > 0)
         {
             return ([], errors);
@@ -160,12 +165,6 @@ internal sealed class RowMapper
 
         var records = new List<LedgerRecord>(3);
         var changedAt = new DateTimeOffset(issue!.Value.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        if (Text("customerName").Length > MaxTextLength)
-        {
-            Fail("customerName", $"must be at most {MaxTextLength} characters");
-            return ([], errors);
-        }
-
         if (index.ContainsKey("customerName") && customersSeen.Add(customerId) && Text("customerName") is { Length: > 0 } name)
         {
             var country = index.ContainsKey("country") ? Text("country") : mapping.Country ?? "ZZ";

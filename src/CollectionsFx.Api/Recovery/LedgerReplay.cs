@@ -44,9 +44,10 @@ public sealed class LedgerReplay(TableLedgerStore live)
             Compare(current, rebuilt, await live.LoadAsync(current, cancellationToken).ConfigureAwait(false), "live", differences);
             if (target is not null)
             {
-                // Oldest version first per entity is not needed: the rebuilt ledger holds one current version of each.
+                // Oldest version first per entity is not needed: the rebuilt ledger holds one current version of each. What
+                // the target then holds is compared with the rebuilt state (which was just compared with the live one).
                 await target.CommitAsync(current, [.. rebuilt.Records.Select(r => new IncomingRecord(r))], cancellationToken).ConfigureAwait(false);
-                Compare(current, await target.LoadAsync(current, cancellationToken).ConfigureAwait(false), await live.LoadAsync(current, cancellationToken).ConfigureAwait(false), "restored", differences);
+                Compare(current, rebuilt, await target.LoadAsync(current, cancellationToken).ConfigureAwait(false), "restored", differences);
             }
 
             batch.Clear();
