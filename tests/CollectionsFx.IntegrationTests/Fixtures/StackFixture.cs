@@ -28,7 +28,7 @@ public sealed class StackFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Azurite.InitializeAsync().ConfigureAwait(false);
-        app = LocalHost.Build([], HostSettings(Prefix), Durable.TestWorkflows.Register);
+        app = LocalHost.Build([], HostSettings(Prefix), Durable.TestWorkflows.Register, HostErrors.AddTo);
         await app.StartAsync().ConfigureAwait(false);
         Client = new HttpClient { BaseAddress = LocalHost.ApiAddress(app) };
     }
@@ -84,7 +84,11 @@ public sealed class StackFixture : IAsyncLifetime
 
         // A host pinned to a date sees that date as today at the real time of day (its clock runs shifted by whole days).
         var shift = today is { } pinned ? TimeSpan.FromDays(pinned.DayNumber - DateOnly.FromDateTime(DateTime.UtcNow).DayNumber) : TimeSpan.Zero;
-        var host = LocalHost.Build([], all, Durable.TestWorkflows.Register, services => services.AddSingleton<TimeProvider>(new ShiftedTimeProvider(shift)));
+        var host = LocalHost.Build([], all, Durable.TestWorkflows.Register, services =>
+        {
+            services.AddSingleton<TimeProvider>(new ShiftedTimeProvider(shift));
+            HostErrors.AddTo(services);
+        });
         await host.StartAsync().ConfigureAwait(false);
         return (host, new HttpClient { BaseAddress = LocalHost.ApiAddress(host) });
     }

@@ -49,7 +49,7 @@ public sealed class ErasureTests(StackFixture stack)
         await app.Services.GetRequiredService<TaskStore>().AddAsync(new WorkTask(
             customer, "call-" + tag, "call", "alice", $"Call {newName}", $"Mail to {address} bounced", DateOnly.FromDateTime(DateTime.UtcNow), false, DateTimeOffset.UtcNow));
         await app.Services.GetRequiredService<CollectionsFx.Api.Insights.InsightsService>().RefreshAsync(CancellationToken.None);
-        var before = await Customer360Async(client, customer);
+        var before = await Customer360Async(app, client, customer);
         Assert.Equal((newName, address), (before.GetProperty("profile").GetProperty("name").GetString(), before.GetProperty("profile").GetProperty("email").GetString()));
 
         // Only a manager (or a system caller) erases.
@@ -85,7 +85,7 @@ public sealed class ErasureTests(StackFixture stack)
         }
 
         Assert.Contains(log, e => e.Activity == Activities.CreateInvoice && e.Amount == 1_234.5m); // the event log keeps its amounts
-        var after = await Customer360Async(client, customer);
+        var after = await Customer360Async(app, client, customer);
         Assert.Equal(PersonalData.Pseudonym(customer), after.GetProperty("profile").GetProperty("name").GetString());
         Assert.False(after.GetProperty("profile").TryGetProperty("email", out var mail) && mail.ValueKind == JsonValueKind.String, "the address is gone");
         Assert.Equal(before.GetProperty("profile").GetProperty("openItems").ToString(), after.GetProperty("profile").GetProperty("openItems").ToString());
@@ -104,11 +104,11 @@ public sealed class ErasureTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync(new Uri("/api/customers/NOBODY-" + tag + "/personal-data", UriKind.Relative))).StatusCode);
     }
 
-    private static async Task<JsonElement> Customer360Async(HttpClient client, string customer)
+    private static async Task<JsonElement> Customer360Async(Microsoft.AspNetCore.Builder.WebApplication app, HttpClient client, string customer)
     {
         var response = await client.GetAsync(new Uri($"/api/customers/{customer}", UriKind.Relative));
         var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, text);
+        Assert.True(response.IsSuccessStatusCode, $"{text}\n{HostErrors.Of(app)}");
         return JsonDocument.Parse(text).RootElement;
     }
 }
