@@ -42,6 +42,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<Dunning.UndeliveredNotices>();
         services.AddSingleton<Recovery.LedgerReplay>();
         services.AddSingleton<Experiments.ExperimentService>();
+        services.AddSingleton<Experiments.ExperimentHandler>();
         services.AddSingleton<Workflows.Dunning.IDunningActions, Dunning.DunningService>();
         services.AddSingleton<Workflows.Promises.IPromiseActions, Promises.PromiseService>();
         services.AddSingleton<Dunning.DunningScheduler>();

@@ -68,6 +68,12 @@ public static class EndpointRouteBuilderExtensions
         api.MapGet(Routes.Automation, (Collections.WorklistHandler h, CancellationToken ct) => h.GetAutomationAsync(ct)).WithName("GetAutomation");
         api.MapPut(Routes.Automation, (HttpRequest req, Collections.WorklistHandler h, CancellationToken ct) => h.SetAutomationAsync(req, ct)).WithName("SetAutomation");
         api.MapGet(Routes.Me, (HttpRequest req, MeHandler h) => h.Get(req)).WithName("GetMe");
+        api.MapGet(Routes.Experiments, (Experiments.ExperimentHandler h, CancellationToken ct) => h.ListAsync(ct)).WithName("ListExperiments");
+        api.MapPost(Routes.Experiments, (HttpRequest req, Experiments.ExperimentHandler h, CancellationToken ct) => h.CreateAsync(req, ct)).WithName("CreateExperiment");
+        api.MapGet(Routes.Experiment, (string experimentId, Experiments.ExperimentHandler h, CancellationToken ct) => h.GetAsync(experimentId, ct)).WithName("GetExperiment");
+        api.MapPost(Routes.ExperimentStart, (HttpRequest req, string experimentId, Experiments.ExperimentHandler h, CancellationToken ct) => h.StartAsync(req, experimentId, ct)).WithName("StartExperiment");
+        api.MapPost(Routes.ExperimentStop, (HttpRequest req, string experimentId, Experiments.ExperimentHandler h, CancellationToken ct) => h.StopAsync(req, experimentId, ct)).WithName("StopExperiment");
+        api.MapPost(Routes.ExperimentPromote, (HttpRequest req, string experimentId, Experiments.ExperimentHandler h, CancellationToken ct) => h.PromoteAsync(req, experimentId, ct)).WithName("PromoteExperimentArm");
         api.MapGet(Routes.Worklist, (HttpRequest req, Collections.WorklistHandler h, CancellationToken ct) => h.ListAsync(req, ct)).WithName("GetWorklist");
         api.MapPost(Routes.WorklistExecute, (HttpRequest req, string customerId, Collections.WorklistHandler h, CancellationToken ct) => h.ExecuteAsync(req, customerId, ct)).WithName("ExecuteNextBestAction");
         api.MapPost(Routes.TaskDone, (HttpRequest req, string customerId, Collections.CustomerActionsHandler h, CancellationToken ct) => h.TaskDoneAsync(req, customerId, ct)).WithName("CompleteTask");

@@ -150,6 +150,21 @@ public static class Routes
     /// <summary>Makes a previous model current again (POST).</summary>
     public const string ModelRollback = "models/rollback";
 
+    /// <summary>Champion/challenger experiments and the playbooks they can compare (GET); creates a draft (POST, managers).</summary>
+    public const string Experiments = "experiments";
+
+    /// <summary>One experiment with its result as of today (GET).</summary>
+    public const string Experiment = "experiments/{experimentId}";
+
+    /// <summary>Starts a draft experiment: assigns the eligible customers (POST, managers).</summary>
+    public const string ExperimentStart = "experiments/{experimentId}/start";
+
+    /// <summary>Stops a running experiment (POST, managers).</summary>
+    public const string ExperimentStop = "experiments/{experimentId}/stop";
+
+    /// <summary>Makes an arm's playbook the one for the experiment's population (POST, managers).</summary>
+    public const string ExperimentPromote = "experiments/{experimentId}/promote";
+
     /// <summary>The OpenAPI document of this API (GET).</summary>
     public const string OpenApi = "openapi.json";
 

@@ -75,7 +75,8 @@ internal static class UpCommand
     {
         var time = app.Services.GetRequiredService<TimeProvider>();
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var events = DemoCompany.Generate(options, today);
+        var (withExperiment, arms, started) = DemoExperiment.Prepare(options, today);
+        var events = DemoCompany.Generate(withExperiment, today);
         var secrets = app.Services.GetRequiredService<IOptions<IngestionOptions>>().Value.Secrets;
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First().TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(5) };
         var seeder = new DemoSeeder(http, secrets, time);
@@ -87,7 +88,8 @@ internal static class UpCommand
             var task = ctx.AddTask($"Seeding demo company ({options.Customers} customers, {options.Months} months)", maxValue: events.Count);
             accepted = await seeder.SeedAsync(events, sent => task.Value = sent).ConfigureAwait(false);
         }).ConfigureAwait(false);
-        AnsiConsole.MarkupLineInterpolated($"[green]Seeded {accepted} of {events.Count} events in {watch.Elapsed.TotalSeconds:0.0} s.[/]");
+        await DemoExperiment.RecordAsync(app.Services, arms, started).ConfigureAwait(false);
+        AnsiConsole.MarkupLineInterpolated($"[green]Seeded {accepted} of {events.Count} events and a running experiment ({arms.Count} customers) in {watch.Elapsed.TotalSeconds:0.0} s.[/]");
     }
 
     private static void PrintUrls()

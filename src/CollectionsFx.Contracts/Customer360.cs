@@ -18,4 +18,4 @@ public sealed record ContactView(DateTimeOffset At, ActionKind Action, int? Dunn
 public sealed record Customer360(
     CustomerProfile Profile, CustomerSituation Situation, Proposal? Next, IReadOnlyList<Proposal> Proposals,
     CustomerScore? Score, IReadOnlyList<InvoiceScore> InvoiceScores, IReadOnlyList<WorkTask> Tasks,
-    IReadOnlyList<ContactView> Contacts, DunningSummary Dunning);
+    IReadOnlyList<ContactView> Contacts, DunningSummary Dunning, IReadOnlyList<ExperimentMembership>? Experiments = null);

@@ -38,14 +38,16 @@ public sealed class Customer360Service(InsightsService insights, WorklistService
         var open = await tasksRead.ConfigureAwait(false);
         // Contacts from the snapshot's event log (the ledger's records as logged), not a ledger read: on Azurite a partition
         // query scans the whole table, seconds under load; the snapshot is refreshed right after a person records something.
-        var contacts = snapshot.Events.Where(e => e.CustomerId == customerId).Select(e => e.Record).OfType<ContactRecord>()
+        var records = snapshot.Events.Where(e => e.CustomerId == customerId).Select(e => e.Record).ToList();
+        var contacts = records.OfType<ContactRecord>()
             .GroupBy(c => c.Id, StringComparer.Ordinal).Select(g => g.MaxBy(c => c.Version)!)
             .OrderByDescending(c => c.OccurredAt)
             .Select(c => new ContactView(c.OccurredAt, c.ActionKind, c.DunningLevel, c.Automated ? "automation" : c.Resource, c.Invoices, DunningHandler.Describe(c), c.Notes))
             .ToList();
         return new Customer360(
             CustomerProfile.Of(account, today, snapshot.Rates.ReportingCurrency), entry.Customer, entry.Next, entry.Proposals, score, invoiceScores, open,
-            contacts, await dunningRead.ConfigureAwait(false));
+            contacts, await dunningRead.ConfigureAwait(false),
+            [.. records.OfType<ExperimentRecord>().Select(x => new ExperimentMembership(x.Id, x.Arm, x.PlaybookId, x.ChangedAt))]);
     }
 
     private static async Task<DunningSummary> DunningAsync(string customerId, DurableTaskClient client, CancellationToken cancellationToken)

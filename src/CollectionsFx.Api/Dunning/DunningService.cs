@@ -70,8 +70,8 @@ public sealed partial class DunningService(
         var (account, today) = await AccountAsync(customerId, cancellationToken).ConfigureAwait(false);
         var band = (await scores.CustomerAsync(customerId, cancellationToken).ConfigureAwait(false))?.RiskBand;
         var segment = Enum.TryParse<Segment>(account?.Segment, out var s) ? s : Segment.Smb;
-        // A customer in a running experiment is dunned with its arm's playbook.
-        var playbook = await experiments.PlaybookForAsync(customerId, cancellationToken).ConfigureAwait(false) ?? playbooks.For(segment, band);
+        // A customer in a running experiment is dunned with its arm's playbook, one in a promoted experiment's population with its winner's.
+        var playbook = await experiments.PlaybookForAsync(customerId, segment, band, cancellationToken).ConfigureAwait(false) ?? playbooks.For(segment, band);
         return new DunningView(
             playbook, accounts.Clock, account is null ? [] : Items(account, today), account?.DunningBlock ?? false,
             options.Value.Approvers, options.Value.ApprovalDays * accounts.DayLength);

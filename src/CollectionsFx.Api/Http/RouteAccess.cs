@@ -73,6 +73,8 @@ public sealed class RouteAccess(ILedgerStore ledger)
         new("DownloadEventLog", "GET", Routes.EventLogExport, Leaders),
         new("ListModels", "GET", Routes.Models, Leaders),
         new("GetScoringRun", "GET", Routes.ScoringRun, Leaders),
+        new("ListExperiments", "GET", Routes.Experiments, Leaders),
+        new("GetExperiment", "GET", Routes.Experiment, Leaders),
 
         // Acting on a customer: its collector (own portfolio) or a manager.
         new("RecordPromise", "POST", Routes.CustomerPromises, Acting),
@@ -101,6 +103,10 @@ public sealed class RouteAccess(ILedgerStore ledger)
         new("StartScoringRun", "POST", Routes.ScoringRuns, Managers),
         new("TrainModel", "POST", Routes.ModelTrain, Managers),
         new("RollbackModel", "POST", Routes.ModelRollback, Managers),
+        new("CreateExperiment", "POST", Routes.Experiments, Managers),
+        new("StartExperiment", "POST", Routes.ExperimentStart, Managers),
+        new("StopExperiment", "POST", Routes.ExperimentStop, Managers),
+        new("PromoteExperimentArm", "POST", Routes.ExperimentPromote, Managers),
     }.ToDictionary(r => r.Name, StringComparer.Ordinal);
 
     /// <summary>

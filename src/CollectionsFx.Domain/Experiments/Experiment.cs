@@ -43,9 +43,20 @@ public sealed record ExperimentDesign(
             problems.Add(("name", "is required"));
         }
 
+        if (Eligible?.RiskBands?.FirstOrDefault(b => b is not ("low" or "medium" or "high")) is { } band)
+        {
+            problems.Add(("eligible.riskBands", $"'{band}' is not a risk band (low, medium, high)"));
+        }
+
         if (Arms is null || Arms.Count < 2)
         {
             problems.Add(("arms", "needs the champion and at least one challenger"));
+            return problems;
+        }
+
+        if (Arms.Any(a => a is null || string.IsNullOrWhiteSpace(a.Id)))
+        {
+            problems.Add(("arms.id", "every arm needs an id"));
             return problems;
         }
 

@@ -63,7 +63,7 @@ public sealed record CumulativePoint(DateOnly WeekEnd, string Arm, double? MeanD
 /// <summary>The experiment as of a date: per challenger and metric its effect, the guardrail's stops, and how long to run.</summary>
 public sealed record ExperimentResult(
     string ExperimentId, DateOnly From, DateOnly AsOf, IReadOnlyDictionary<string, int> CustomersPerArm, IReadOnlyList<ArmEffect> Effects,
-    IReadOnlyList<string> GuardrailStops, int RequiredPerArm, double? DaysToDecision, IReadOnlyList<CumulativePoint> Cumulative);
+    IReadOnlyDictionary<string, string> GuardrailStops, int RequiredPerArm, double? DaysToDecision, IReadOnlyList<CumulativePoint> Cumulative);
 
 /// <summary>Analyses an experiment from its assignment and the customers' ledgers.</summary>
 public static class ExperimentAnalysis
@@ -85,8 +85,8 @@ public static class ExperimentAnalysis
         int Seed(string arm, OutcomeMetric metric) => (int)(ArmAssignment.Uniform(design.Id, arm + "/" + metric.Name) * int.MaxValue);
         var challengers = design.Arms.Where(a => a.Id != design.ChampionArm).Select(a => a.Id).ToList();
         var effects = challengers.SelectMany(arm => Metrics.Select(m => EffectAnalysis.Estimate(m, arm, Values(design.ChampionArm, m), Values(arm, m), Seed(arm, m)))).ToList();
-        var stops = challengers.Select(arm => EffectAnalysis.GuardrailBreach(design.Guardrail, arm, Values(design.ChampionArm, OutcomeMetric.DisputeRate), Values(arm, OutcomeMetric.DisputeRate)))
-            .OfType<string>().ToList();
+        var stops = challengers.Select(arm => (Arm: arm, Reason: EffectAnalysis.GuardrailBreach(design.Guardrail, arm, Values(design.ChampionArm, OutcomeMetric.DisputeRate), Values(arm, OutcomeMetric.DisputeRate))))
+            .Where(s => s.Reason is not null).ToDictionary(s => s.Arm, s => s.Reason!, StringComparer.Ordinal);
 
         // How long: customers with a days-late outcome needed per arm for the smallest effect worth detecting.
         var champion = Values(design.ChampionArm, OutcomeMetric.DaysLate);

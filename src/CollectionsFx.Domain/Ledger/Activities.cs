@@ -42,6 +42,7 @@ public static class Activities
     public const string ReceivePayment = "Receive Payment";
     public const string CancelInvoice = "Cancel Invoice";
     public const string WithdrawPromise = "Withdraw Promise";
+    public const string AssignExperimentArm = "Assign Experiment Arm";
 
     /// <summary>The activity names of DOMAIN.md §2, exactly.</summary>
     public static readonly IReadOnlySet<string> Vocabulary = new HashSet<string>(StringComparer.Ordinal)

@@ -32,6 +32,9 @@ internal static class ChangeEvents
             case ContactRecord c when old is null:
                 Contact(c, events);
                 break;
+            case ExperimentRecord x when old is null:
+                events.Add(Event(x, x.CustomerId, "customer", Activities.AssignExperimentArm, newValue: $"{x.Id}/{x.Arm}"));
+                break;
         }
     }
 

@@ -15,6 +15,7 @@ namespace CollectionsFx.Domain.Ledger;
 [JsonDerivedType(typeof(DisputeRecord), "dispute")]
 [JsonDerivedType(typeof(PromiseRecord), "promise")]
 [JsonDerivedType(typeof(ContactRecord), "contact")]
+[JsonDerivedType(typeof(ExperimentRecord), "experiment")]
 public abstract record LedgerRecord
 {
     /// <summary>The entity's own id (invoiceId, paymentId, ...).</summary>
@@ -51,6 +52,7 @@ public enum EntityKind
     Dispute,
     Promise,
     Contact,
+    Experiment,
 }
 
 /// <summary>Identifies one entity of the ledger.</summary>
@@ -260,4 +262,18 @@ public sealed record ContactRecord : LedgerRecord
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(base.GetHashCode(), ActionKind, InvoiceId, OccurredAt, DunningLevel);
+}
+
+/// <summary>
+/// A customer's place in a champion/challenger experiment (issue 8): <see cref="LedgerRecord.Id"/> is the experiment's id, the
+/// arm and the playbook it dunns with. Written once when the customer is assigned (an assignment is for the experiment's
+/// life), so the event log says from when a customer was dunned by which playbook.
+/// </summary>
+public sealed record ExperimentRecord : LedgerRecord
+{
+    public required string Arm { get; init; }
+    public required string PlaybookId { get; init; }
+
+    /// <inheritdoc />
+    public override EntityKind Kind => EntityKind.Experiment;
 }

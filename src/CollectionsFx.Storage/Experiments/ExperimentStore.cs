@@ -7,23 +7,6 @@ using CollectionsFx.Domain.Experiments;
 
 namespace CollectionsFx.Storage.Experiments;
 
-/// <summary>Where an experiment stands.</summary>
-public enum ExperimentState
-{
-    Draft,
-    Running,
-    Stopped,
-    Promoted,
-}
-
-/// <summary>
-/// An experiment as stored: its design, state, when it started and ended, the arms the guardrail stopped, the arm promoted
-/// and who did what last.
-/// </summary>
-public sealed record ExperimentEntry(
-    ExperimentDesign Design, ExperimentState State, DateOnly? StartedOn = null, DateOnly? EndedOn = null, IReadOnlyList<string>? StoppedArms = null,
-    string? PromotedArm = null, string? ChangedBy = null, DateTimeOffset? ChangedAt = null);
-
 /// <summary>
 /// Experiments as JSON blobs in the insights container: <c>experiments/{id}.json</c> (the entry, changed under its ETag so two
 /// managers cannot overwrite each other) and <c>experiments/{id}/assignments.json</c> (customer → arm, written at the start

@@ -73,6 +73,16 @@ public sealed class CfxApi(HttpClient http)
         });
     }
 
+    public Task<ApiResult<ExperimentList>> ExperimentsAsync() => GetAsync<ExperimentList>("api/experiments");
+
+    public Task<ApiResult<ExperimentDetail>> ExperimentAsync(string id) => GetAsync<ExperimentDetail>($"api/experiments/{Uri.EscapeDataString(id)}");
+
+    public Task<ApiResult<ExperimentDetail>> CreateExperimentAsync(Domain.Experiments.ExperimentDesign design) => PostAsync<ExperimentDetail>("api/experiments", design);
+
+    /// <summary>Starts, stops or promotes (with <paramref name="arm"/>) an experiment (managers only).</summary>
+    public Task<ApiResult<ExperimentDetail>> ChangeExperimentAsync(string id, string action, string? arm = null) =>
+        PostAsync<ExperimentDetail>($"api/experiments/{Uri.EscapeDataString(id)}/{action}", arm is null ? new { } : new { arm });
+
     private async Task<ApiResult<T>> GetAsync<T>(string path)
     {
         try

@@ -110,6 +110,30 @@ public static class ChartOptions
         };
     }
 
+    /// <summary>
+    /// An experiment's cumulative outcome per arm: each week's end, the mean days late of the invoices due since the start
+    /// (one line per arm; lower is better). A week without such invoices is a gap, not a zero.
+    /// </summary>
+    public static object Experiment(Domain.Experiments.ExperimentResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var weeks = result.Cumulative.Select(p => p.WeekEnd).Distinct().Order().ToList();
+        var series = result.Cumulative.Select(p => p.Arm).Distinct(StringComparer.Ordinal).Select(arm => new
+        {
+            type = "line", name = arm, connectNulls = false,
+            data = weeks.Select(w => result.Cumulative.FirstOrDefault(p => p.Arm == arm && p.WeekEnd == w)?.MeanDaysLate is { } d ? Math.Round(d, 2) : (double?)null).ToList(),
+        }).ToList();
+        return new
+        {
+            tooltip = new { trigger = "axis" },
+            legend = new { top = 0 },
+            grid = new { left = 60, right = 20, top = 36, bottom = 30 },
+            xAxis = new { type = "category", data = weeks.Select(Format.Date).ToList() },
+            yAxis = new { type = "value", name = "mean days late", scale = true },
+            series,
+        };
+    }
+
     /// <summary>The customer's last 12 months: cash received (bars) and the mean days late of invoices cleared (line, right axis).</summary>
     public static object PaymentHistory(IReadOnlyList<PaymentMonth> months, string currency)
     {

@@ -3,6 +3,7 @@ using CollectionsFx.Cli.Demo;
 using CollectionsFx.Domain.Experiments;
 using CollectionsFx.Domain.Ledger;
 using CollectionsFx.IntegrationTests.Fixtures;
+using CollectionsFx.Contracts;
 using CollectionsFx.Storage.Experiments;
 using CollectionsFx.Workflows.Dunning;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,7 +60,7 @@ public sealed class ExperimentServiceTests(StackFixture stack)
                 Assert.Equal("mid-market", (await dunning.LoadViewAsync(champion, CancellationToken.None)).Playbook.Id);
 
                 // The result today: both arms counted, one effect per challenger and metric, a verdict for each.
-                var result = await experiments.ResultAsync(id, CancellationToken.None);
+                var result = (await experiments.DetailAsync(id, CancellationToken.None))!.Result;
                 Assert.NotNull(result);
                 Assert.Equal(arms.Count, result.CustomersPerArm.Values.Sum());
                 Assert.Equal(ExperimentAnalysis.Metrics.Count, result.Effects.Count);
@@ -67,7 +68,7 @@ public sealed class ExperimentServiceTests(StackFixture stack)
 
                 // Stopped: no experiment holds the customer any more; dunning goes back to its segment's and band's playbook.
                 Assert.Equal(ExperimentState.Stopped, (await experiments.StopAsync(id, "maria", CancellationToken.None)).State);
-                Assert.Null(await experiments.PlaybookForAsync(firm, CancellationToken.None));
+                Assert.Null(await experiments.PlaybookForAsync(firm, Segment.MidMarket, "medium", CancellationToken.None));
             }
         }
     }
