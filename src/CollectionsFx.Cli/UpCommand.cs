@@ -13,7 +13,7 @@ namespace CollectionsFx.Cli;
 /// (data in .cfx/azurite) and MailDev on 127.0.0.1, serves the API on http://127.0.0.1:7071, seeds the demo
 /// company once, prints the URLs; Ctrl-C stops the host and both tools.
 /// </summary>
-internal static class UpCommand
+public static class UpCommand
 {
     private const int BlobPort = 10000;
     private const int SmtpPort = 1025;
