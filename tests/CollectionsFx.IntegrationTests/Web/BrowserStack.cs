@@ -43,7 +43,8 @@ public sealed class BrowserStack : IAsyncLifetime
         await azurite.InitializeAsync().ConfigureAwait(false);
         var ports = Tools.FreePorts(2);
         BaseAddress = new Uri($"http://127.0.0.1:{ports[0]}/");
-        serve = CfxServe.Start(azurite.ConnectionString, ports[0], ports[1], AzuriteFixture.NewPrefix(), new Dictionary<string, string>
+        var prefix = AzuriteFixture.NewPrefix();
+        serve = CfxServe.Start(azurite.ConnectionString, ports[0], ports[1], prefix, new Dictionary<string, string>
         {
             [$"Ingestion__Secrets__{Source}"] = Secret,
             ["Smtp__Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -55,9 +56,16 @@ public sealed class BrowserStack : IAsyncLifetime
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var seeder = new DemoSeeder(Client, new Dictionary<string, string> { [Source] = Secret }, TimeProvider.System);
         await seeder.SeedRatesAsync(DemoCompany.RatesCsv(Demo, today)).ConfigureAwait(false);
-        var events = DemoCompany.Generate(Demo, today);
+        // The demo company as cfx up seeds it, with its running experiment (recorded in the same storage, as cfx up does in process).
+        var (withExperiment, arms, started) = DemoExperiment.Prepare(Demo, today);
+        var events = DemoCompany.Generate(withExperiment, today);
         Assert.Equal(events.Count, await seeder.SeedAsync(events, sourceOverride: Source).ConfigureAwait(false));
-        await Client.WaitForSnapshotAsync(events.Count, seconds: 60).ConfigureAwait(false);
+        await using (var recorder = LocalHost.Build([], new Dictionary<string, string?> { ["Storage:ConnectionString"] = azurite.ConnectionString, ["Storage:Prefix"] = prefix }))
+        {
+            await DemoExperiment.RecordAsync(recorder.Services, arms, started).ConfigureAwait(false);
+        }
+
+        await Client.WaitForSnapshotAsync(events.Count + arms.Count, seconds: 60).ConfigureAwait(false);
 
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync().ConfigureAwait(false);
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -171,8 +171,10 @@ public sealed class WebAppTests(BrowserStack stack)
             await BrowserStack.ScreenshotAsync(page, "manager-steering");
             await page.GetByTestId("process-map").ScreenshotAsync(new() { Path = Path.Combine(BrowserStack.ScreenshotDir, "process-map.png") });
 
-            // Bulk: the first two customers' dunning cycles start.
-            var chosen = gaps.Gaps.Select(g => g.CustomerId).Distinct().Take(2).ToList();
+            // Bulk: the cycles of the first two listed customers with something overdue start (one without has nothing to dun).
+            var overdue = (await ApiAsync<WorklistPage>("/api/worklist?limit=5000")).Items.Where(e => e.Customer.OverdueAmount > 0).Select(e => e.Customer.CustomerId).ToHashSet();
+            var chosen = gaps.Gaps.Take(20).Select(g => g.CustomerId).Distinct().Where(overdue.Contains).Take(2).ToList();
+            Assert.Equal(2, chosen.Count);
             foreach (var id in chosen)
             {
                 await page.Locator($"tr[data-customer='{id}']").First.Locator("fluent-checkbox").ClickAsync();
@@ -191,6 +193,52 @@ public sealed class WebAppTests(BrowserStack stack)
             await page.Locator("#automation-save").ClickAsync();
             await WaitUntilAsync(async () => (await ApiAsync<AutomationSettings>("/api/automation")).SetBy == "maria");
             Assert.Contains(Domain.Actions.CollectionAction.Call, (await ApiAsync<AutomationSettings>("/api/automation")).Touchless);
+        });
+    }
+
+    [Fact]
+    public async Task A_manager_reads_the_running_experiment_then_creates_starts_and_stops_another_in_the_steering_view()
+    {
+        var demo = await ApiAsync<ExperimentDetail>($"/api/experiments/{Cli.Demo.DemoExperiment.Design.Id}");
+        var page = await stack.SignInAsync("maria");
+        await BrowserStack.StepsAsync(page, "manager-experiments", async () =>
+        {
+            await page.WaitForURLAsync("**/steering");
+            var panel = page.GetByTestId("experiments");
+            await Assertions.Expect(panel.Locator($"tr[data-experiment='{demo.Entry.Design.Id}']")).ToHaveCountAsync(1);
+
+            // The running experiment opens by itself: an effect per outcome with the API's verdict, and the weekly curve.
+            var detail = page.GetByTestId("experiment-detail");
+            await Assertions.Expect(detail.GetByTestId("experiment-effects").Locator("tbody tr")).ToHaveCountAsync(demo.Result!.Effects.Count);
+            await Assertions.Expect(detail.Locator("tr[data-metric='daysLate']")).ToContainTextAsync(demo.Result.Effects.Single(e => e.Metric == "daysLate").Verdict);
+            await Assertions.Expect(detail.GetByTestId("experiment-chart").Locator("canvas")).ToHaveCountAsync(1);
+            await Assertions.Expect(detail.GetByTestId("experiment-state")).ToContainTextAsync($"champion {demo.Result.CustomersPerArm["champion"]}");
+            await panel.ScrollIntoViewIfNeededAsync();
+            await panel.ScreenshotAsync(new() { Path = Path.Combine(BrowserStack.ScreenshotDir, "manager-experiment.png") });
+
+            // A new one for the strategic customers of low and medium risk: the champion is the playbook in force for them.
+            await page.Locator("#experiment-name input").FillAsync("Browser test strategic");
+            await page.Locator("#experiment-name input").PressAsync("Tab");
+            await page.Locator("#experiment-segment-MidMarket").ClickAsync();
+            await page.Locator("#experiment-segment-Smb").ClickAsync();
+            await page.Locator("#experiment-segment-Strategic").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("experiment-champion")).ToContainTextAsync("strategic-low-risk");
+            await page.Locator("#experiment-challenger").ClickAsync();
+            await page.Locator("#experiment-challenger fluent-option", new() { HasText = "mid-market" }).ClickAsync();
+            await page.Locator("#experiment-create").ClickAsync();
+            await Assertions.Expect(detail.Locator("h3")).ToContainTextAsync("Browser test strategic");
+            var created = await ApiAsync<ExperimentDetail>("/api/experiments/browser-test-strategic");
+            Assert.Equal((ExperimentState.Draft, "strategic-low-risk", "mid-market"), (created.Entry.State, created.Entry.PlaybookOf("champion"), created.Entry.PlaybookOf("challenger")));
+            Assert.Equal([Domain.Ledger.Segment.Strategic], created.Entry.Design.Eligible.Segments!);
+
+            await page.Locator("#experiment-start").ClickAsync();
+            await Assertions.Expect(page.Locator("#experiment-stop")).ToBeVisibleAsync();
+            var running = await ApiAsync<ExperimentDetail>("/api/experiments/browser-test-strategic");
+            Assert.Equal(ExperimentState.Running, running.Entry.State);
+            await Assertions.Expect(detail.GetByTestId("experiment-state")).ToContainTextAsync(string.Join(", ", running.Result!.CustomersPerArm.Select(a => $"{a.Key} {a.Value}")));
+
+            await page.Locator("#experiment-stop").ClickAsync();
+            await WaitUntilAsync(async () => (await ApiAsync<ExperimentDetail>("/api/experiments/browser-test-strategic")).Entry.State == ExperimentState.Stopped);
         });
     }
 
