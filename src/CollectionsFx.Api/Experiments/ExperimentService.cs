@@ -53,7 +53,7 @@ public sealed partial class ExperimentService(
         ArgumentNullException.ThrowIfNull(design);
         var problems = design.Problems().ToList();
         var known = playbooks.Playbooks.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
-        problems.AddRange((design.Arms ?? []).Where(a => !string.IsNullOrWhiteSpace(a.PlaybookId) && !known.Contains(a.PlaybookId))
+        problems.AddRange((design.Arms ?? []).Where(a => a is not null && !string.IsNullOrWhiteSpace(a.PlaybookId) && !known.Contains(a.PlaybookId))
             .Select(a => ("arms.playbookId", $"'{a.PlaybookId}' is not a playbook ({string.Join(", ", known.Order(StringComparer.Ordinal))})")));
         if (problems.Count > 0)
         {
