@@ -6,6 +6,7 @@ using CollectionsFx.Api.Scoring;
 using CollectionsFx.Storage;
 using CollectionsFx.Storage.Connectors;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CollectionsFx.Api;
 
@@ -87,6 +88,13 @@ public static class ApiServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IngestionService>();
         services.AddSingleton<DeadLetterHandler>();
+
+        // Every dead letter logged with the alert's template and counted, whichever path writes it.
+        var store = services.LastOrDefault(d => d.ServiceType == typeof(Storage.Blobs.IDeadLetterStore))
+            ?? throw new InvalidOperationException("Register the storage (AddLedgerStorage) before the ingestion.");
+        services.Replace(ServiceDescriptor.Singleton<Storage.Blobs.IDeadLetterStore>(sp => new Diagnostics.ObservedDeadLetterStore(
+            store.ImplementationFactory is { } make ? (Storage.Blobs.IDeadLetterStore)make(sp) : (Storage.Blobs.IDeadLetterStore)(store.ImplementationInstance ?? ActivatorUtilities.CreateInstance(sp, store.ImplementationType!)),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Diagnostics.ObservedDeadLetterStore>>())));
         services.AddProblemDetails();
         return services;
     }

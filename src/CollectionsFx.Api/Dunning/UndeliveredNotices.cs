@@ -36,9 +36,7 @@ public sealed partial class UndeliveredNotices(IDeadLetterStore store, TimeProvi
         var reason = $"{notice.What} for {notice.CustomerId} undelivered after its retries: {error}";
         await store.AddAsync(new DeadLetter(id, Source, time.GetUtcNow(), reason, [new FieldError("delivery", error)], notice.Key, MediaType,
             JsonSerializer.Serialize(notice with { Error = error })), cancellationToken).ConfigureAwait(false);
-        LogDeadLetter(logger, id, Source, reason);
-        Telemetry.DeadLetters.Add(1, new KeyValuePair<string, object?>("source", Source));
-        return id;
+        return id; // logged and counted by the store (ObservedDeadLetterStore)
     }
 
     /// <summary>Moves the letter of <paramref name="key"/>, if any, out of the pending list: the notice went out after all.</summary>
@@ -52,8 +50,6 @@ public sealed partial class UndeliveredNotices(IDeadLetterStore store, TimeProvi
         }
     }
 
-    [LoggerMessage(1, LogLevel.Warning, IngestionService.DeadLetterLogTemplate)]
-    private static partial void LogDeadLetter(ILogger logger, string deadLetterId, string source, string reason);
 
     [LoggerMessage(2, LogLevel.Information, "Dead letter {DeadLetterId} delivered after all; no longer pending")]
     private static partial void LogDelivered(ILogger logger, string deadLetterId);

@@ -230,8 +230,6 @@ public sealed partial class IngestionService(
     private Task<string> DeadLetterAsync(string source, DateTimeOffset at, string reason, IReadOnlyList<FieldError> errors, string? eventId, string? eventType, string payload, CancellationToken ct)
     {
         var id = DeadLetter.NewId(at);
-        Log.DeadLettered(logger, id, source, reason);
-        Diagnostics.Telemetry.DeadLetters.Add(1, new KeyValuePair<string, object?>("source", source));
         return deadLetters.AddAsync(new DeadLetter(id, source, at, reason, errors, eventId, eventType, payload), ct);
     }
 
@@ -239,9 +237,6 @@ public sealed partial class IngestionService(
     {
         [LoggerMessage(1, LogLevel.Warning, "Webhook from {Source} rejected: {Reason}")]
         public static partial void SignatureRejected(ILogger logger, string source, string reason);
-
-        [LoggerMessage(2, LogLevel.Warning, DeadLetterLogTemplate)]
-        public static partial void DeadLettered(ILogger logger, string deadLetterId, string source, string reason);
 
         [LoggerMessage(3, LogLevel.Debug, "Ingested {Count} events from {Source}, {Valid} valid")]
         public static partial void Ingested(ILogger logger, string source, int count, int valid);

@@ -153,10 +153,35 @@ public sealed class ImportFuzzTests(StackFixture stack)
         table[1][column] = column == 4 ? "9999-12-31" : "x".PadRight(3_000, 'x');
         var csv = string.Join("\r\n", [string.Join(';', Header), .. table.Select(r => string.Join(';', r))]) + "\r\n";
 
+        // The rejected row's dead letter is counted (and logged for the alert) like the webhook's.
+        var counted = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var meter = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == Api.Diagnostics.Telemetry.Name && instrument.Name == "cfx.deadletters")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meter.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var t in tags)
+            {
+                if (t.Key == "source" && t.Value is string source && value == 1)
+                {
+                    counted.Add(source);
+                }
+            }
+        });
+        meter.Start();
+
         var report = await stack.Services.GetRequiredService<InvoiceImporter>().ImportAsync(
-            new MemoryStream(Encoding.UTF8.GetBytes(csv)), ImportMapping.Parse(Mapping), new ImportSource("long.csv", DateTimeOffset.UtcNow));
+            new MemoryStream(Encoding.UTF8.GetBytes(csv)), ImportMapping.Parse(Mapping), new ImportSource($"long-{tag}.csv", DateTimeOffset.UtcNow));
 
         Assert.Equal((3L, 2L, 1L), (report.Rows, report.Imported, report.Rejected));
+        Assert.Single(counted, s => s == $"csv:long-{tag}.csv");
         Assert.StartsWith(field, Assert.Single(report.Errors).Field, StringComparison.Ordinal);
         Assert.True(Assert.Single(report.Errors).Message.Length < 200, "the error quotes the whole value");
     }
