@@ -37,13 +37,8 @@ public static class ExperimentOutcomes
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(costs);
-        var due = account.Invoices.Where(i => i.DueDate >= from && i.DueDate < asOf && i.IsOnBook(i.DueDate) && i.AmountReporting > 0).ToList();
-        double? daysLate = null;
-        if (due.Count > 0)
-        {
-            var weight = due.Sum(i => (double)i.AmountReporting);
-            daysLate = due.Sum(i => (double)i.AmountReporting * ((i.ClearedOn is { } cleared && cleared <= asOf ? cleared : asOf).DayNumber - i.DueDate.DayNumber)) / weight;
-        }
+        var due = Due(account, from, asOf);
+        var daysLate = DaysLate(due, asOf);
 
         var matured = due.Where(i => i.DueDate.AddDays(30) <= asOf).ToList();
         double? within30 = matured.Count == 0 ? null
@@ -54,6 +49,30 @@ public static class ExperimentOutcomes
         var disputed = account.Disputes.Any(d => d.Opened >= from && d.Opened <= asOf) ? 1.0 : 0.0;
         var cost = (double)account.Actions.Where(a => a.Date >= from && a.Date <= asOf).Sum(a => costs.CostOf(a.Kind, a.Automated));
         return new CustomerOutcome(account.CustomerId, daysLate, within30, kept, disputed, cost);
+    }
+
+    /// <summary>
+    /// The amount-weighted days late as of <paramref name="asOf"/> of the invoices due from <paramref name="from"/> (open ones
+    /// count their days so far); null without any. The weekly curve needs only this, not the whole outcome.
+    /// </summary>
+    public static double? DaysLate(ArAccount account, DateOnly from, DateOnly asOf)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        return DaysLate(Due(account, from, asOf), asOf);
+    }
+
+    private static List<ArInvoice> Due(ArAccount account, DateOnly from, DateOnly asOf) =>
+        [.. account.Invoices.Where(i => i.DueDate >= from && i.DueDate < asOf && i.IsOnBook(i.DueDate) && i.AmountReporting > 0)];
+
+    private static double? DaysLate(List<ArInvoice> due, DateOnly asOf)
+    {
+        if (due.Count == 0)
+        {
+            return null;
+        }
+
+        var weight = due.Sum(i => (double)i.AmountReporting);
+        return due.Sum(i => (double)i.AmountReporting * ((i.ClearedOn is { } cleared && cleared <= asOf ? cleared : asOf).DayNumber - i.DueDate.DayNumber)) / weight;
     }
 }
 
@@ -101,7 +120,7 @@ public static class ExperimentAnalysis
             var end = week > asOf ? asOf : week;
             foreach (var arm in design.Arms)
             {
-                var values = members.Where(a => assignment[a.CustomerId] == arm.Id).Select(a => ExperimentOutcomes.Of(a, from, end, costs).DaysLate).OfType<double>().ToList();
+                var values = members.Where(a => assignment[a.CustomerId] == arm.Id).Select(a => ExperimentOutcomes.DaysLate(a, from, end)).OfType<double>().ToList();
                 cumulative.Add(new CumulativePoint(end, arm.Id, values.Count == 0 ? null : values.Average(), values.Count));
             }
         }

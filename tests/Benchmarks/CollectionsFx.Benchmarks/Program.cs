@@ -12,7 +12,7 @@ int Option(string name, int fallback)
 
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "ingest";
 var root = Tools.RepoRoot();
-if (which is not ("mining" or "kpi" or "scoring" or "demo-model"))
+if (which is not ("mining" or "kpi" or "scoring" or "demo-model" or "experiment"))
 {
     await NpmTools.EnsureInstalledAsync(root, AzuriteProcess.Script(root));
 }
@@ -41,6 +41,12 @@ if (which is "demo-model" or "all")
 {
     Console.WriteLine("Likelihood to pay on the demo company");
     DemoModelBenchmark.Run(Option("--test-months", 6));
+}
+
+if (which is "experiment" or "all")
+{
+    Console.WriteLine("Experiment result on a demo company");
+    ExperimentBenchmark.Run(Option("--customers", 3_000), Option("--runs", 5));
 }
 
 if (which is "kpi-latency" or "all")
