@@ -29,7 +29,7 @@ public sealed partial class JobScheduler(IServiceProvider services, IConfigurati
                 sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>(), ct),
             ["RetrainModel"] = (sp, ct) => sp.GetRequiredService<CollectionsFx.Api.Scoring.ModelService>().StartRetrainingAsync(
                 sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>(), ct),
-            ["EnforceExperimentGuardrails"] = (sp, ct) => sp.GetRequiredService<CollectionsFx.Api.Experiments.ExperimentService>().EnforceGuardrailsAsync(ct),
+            ["MaintainExperiments"] = (sp, ct) => sp.GetRequiredService<CollectionsFx.Api.Experiments.ExperimentService>().MaintainAsync(ct),
         };
 
     /// <summary>The setting that turns the timers off (default on).</summary>

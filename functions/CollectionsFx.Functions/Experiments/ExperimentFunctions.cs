@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace CollectionsFx.Functions.Experiments;
 
-/// <summary>Champion/challenger experiments over HTTP (each trigger binds the route and calls the shared handler) and the guardrail's timer.</summary>
+/// <summary>Champion/challenger experiments over HTTP (each trigger binds the route and calls the shared handler) and their hourly upkeep (late joiners, guardrail).</summary>
 public sealed class ExperimentFunctions(ExperimentHandler experiments, ExperimentService service)
 {
     [Function("ListExperiments")]
@@ -34,7 +34,7 @@ public sealed class ExperimentFunctions(ExperimentHandler experiments, Experimen
     public Task<IActionResult> Promote([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.ExperimentPromote)] HttpRequest req, string experimentId) =>
         experiments.PromoteAsync(req, experimentId, req.HttpContext.RequestAborted).ToActionResult();
 
-    [Function("EnforceExperimentGuardrails")]
-    public Task Guardrails([TimerTrigger(Api.Jobs.Schedules.ExperimentGuardrails)] TimerInfo timer, FunctionContext context) =>
-        service.EnforceGuardrailsAsync(context.CancellationToken);
+    [Function("MaintainExperiments")]
+    public Task Maintain([TimerTrigger(Api.Jobs.Schedules.ExperimentUpkeep)] TimerInfo timer, FunctionContext context) =>
+        service.MaintainAsync(context.CancellationToken);
 }

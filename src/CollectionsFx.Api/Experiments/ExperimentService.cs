@@ -89,15 +89,8 @@ public sealed partial class ExperimentService(
             .Select(c => (c.CustomerId, c.Band)).ToList();
         var assigned = await store.AssignAsync(id, ArmAssignment.AssignAtStart(entry.Design, eligible), cancellationToken).ConfigureAwait(false);
 
-        // The event log says from when each customer was dunned by which playbook; a start retried after a crash writes
-        // nothing twice (one record per experiment and customer, version 1).
+        await RecordAsync(entry, assigned.Select(a => (a.Key, a.Value)), by, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        await Parallel.ForEachAsync(assigned, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (a, ct) =>
-            await ledger.CommitAsync(a.Key, [new IncomingRecord(new ExperimentRecord
-            {
-                Id = id, CustomerId = a.Key, Version = 1, ChangedAt = now, Resource = by, Arm = a.Value, PlaybookId = entry.PlaybookOf(a.Value),
-            }, $"experiment:{id}:{a.Key}")], ct).ConfigureAwait(false)).ConfigureAwait(false);
-
         var started = entry with { State = ExperimentState.Running, StartedOn = today, ChangedBy = by, ChangedAt = now };
         await SaveAsync(started, etag, cancellationToken).ConfigureAwait(false);
         await insights.RefreshAsync(cancellationToken).ConfigureAwait(false);
@@ -148,6 +141,59 @@ public sealed partial class ExperimentService(
         await SaveAsync(promoted, etag, cancellationToken).ConfigureAwait(false);
         Log.Promoted(logger, id, arm, entry.PlaybookOf(arm), by);
         return promoted;
+    }
+
+    /// <summary>The hourly job: customers who became eligible join their running experiments, then the guardrail.</summary>
+    public async Task<(int Joined, IReadOnlyList<(string Experiment, GuardrailStop Stop)> Stopped)> MaintainAsync(CancellationToken cancellationToken)
+    {
+        var joined = await AssignLateJoinersAsync(cancellationToken).ConfigureAwait(false);
+        return (joined, await EnforceGuardrailsAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Customers who became eligible after a running experiment started (a new customer, a changed segment or band) join it,
+    /// placed by the experiment's hash alone (<see cref="ArmAssignment.AssignLate"/>), their assignment recorded like the
+    /// start's; a customer another running experiment holds stays there. Returns how many joined.
+    /// </summary>
+    public async Task<int> AssignLateJoinersAsync(CancellationToken cancellationToken)
+    {
+        var (_, running) = await ReadAsync(cancellationToken, fresh: true).ConfigureAwait(false);
+        if (running.Count == 0)
+        {
+            return 0;
+        }
+
+        var today = insights.Today();
+        var book = await (await insights.CurrentAsync(cancellationToken).ConfigureAwait(false)).BookAsOfAsync(today).ConfigureAwait(false);
+        var (likelihoods, _) = await scores.GetAsync(cancellationToken).ConfigureAwait(false);
+        var taken = running.SelectMany(r => r.Arms.Keys).ToHashSet(StringComparer.Ordinal);
+        var joined = 0;
+        foreach (var (entry, _) in running.OrderBy(r => r.Entry.StartedOn).ThenBy(r => r.Entry.Design.Id, StringComparer.Ordinal))
+        {
+            var late = book.Accounts
+                .Where(a => !taken.Contains(a.CustomerId)
+                    && entry.Design.Eligible.Admits(
+                        Enum.TryParse<Segment>(a.Segment, out var s) ? s : Segment.Smb,
+                        CustomerSituation.Of(a, today, id => likelihoods.TryGetValue(id, out var l) ? l : null).RiskBand))
+                .ToDictionary(a => a.CustomerId, a => ArmAssignment.AssignLate(entry.Design, a.CustomerId), StringComparer.Ordinal);
+            if (late.Count == 0)
+            {
+                continue;
+            }
+
+            var assigned = await store.AssignAsync(entry.Design.Id, late, cancellationToken).ConfigureAwait(false);
+            await RecordAsync(entry, late.Keys.Select(c => (c, assigned[c])), "experiment", cancellationToken).ConfigureAwait(false);
+            taken.UnionWith(late.Keys);
+            joined += late.Count;
+        }
+
+        if (joined > 0)
+        {
+            cache = null;
+            await insights.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return joined;
     }
 
     /// <summary>
@@ -205,6 +251,18 @@ public sealed partial class ExperimentService(
         var promotion = all.Where(e => e is { State: ExperimentState.Promoted, PromotedArm: not null } && e.Design.Eligible.Admits(segment, band))
             .MaxBy(e => e.ChangedAt);
         return promotion is null ? null : Find(promotion.PlaybookOf(promotion.PromotedArm!));
+    }
+
+    // The event log says from when each customer was dunned by which playbook; a start or a join retried after a crash
+    // writes nothing twice (one record per experiment and customer, version 1, under a dedupe key).
+    private async Task RecordAsync(ExperimentEntry entry, IEnumerable<(string Customer, string Arm)> assignments, string by, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await Parallel.ForEachAsync(assignments, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (a, token) =>
+            await ledger.CommitAsync(a.Customer, [new IncomingRecord(new ExperimentRecord
+            {
+                Id = entry.Design.Id, CustomerId = a.Customer, Version = 1, ChangedAt = now, Resource = by, Arm = a.Arm, PlaybookId = entry.PlaybookOf(a.Arm),
+            }, $"experiment:{entry.Design.Id}:{a.Customer}")], token).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     private Playbook? Find(string playbookId) => playbooks.Playbooks.FirstOrDefault(p => p.Id == playbookId);

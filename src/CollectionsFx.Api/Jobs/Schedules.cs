@@ -25,8 +25,8 @@ public static class Schedules
     /// <summary>The nightly purge of finished orchestrations older than <c>History:RetentionDays</c>, 03:30 UTC.</summary>
     public const string PurgeHistory = "0 30 3 * * *";
 
-    /// <summary>The experiments' guardrail (an arm whose dispute rate runs away is stopped), hourly at a quarter past.</summary>
-    public const string ExperimentGuardrails = "0 15 * * * *";
+    /// <summary>The experiments' hourly upkeep (late joiners assigned, then the guardrail: an arm whose dispute rate runs away is stopped), at a quarter past.</summary>
+    public const string ExperimentUpkeep = "0 15 * * * *";
 
     /// <summary>Values of the app settings that schedules name, when configuration has none.</summary>
     public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -62,6 +62,6 @@ public static class Schedules
         ["RetrainModel"] = Retrain,
         ["EnsureDunningCycles"] = Dunning,
         ["PurgeOrchestrationHistory"] = PurgeHistory,
-        ["EnforceExperimentGuardrails"] = ExperimentGuardrails,
+        ["MaintainExperiments"] = ExperimentUpkeep,
     };
 }

@@ -94,6 +94,21 @@ public sealed class ExperimentApiTests(StackFixture stack)
                 var membership = Assert.Single(view.GetProperty("experiments").EnumerateArray());
                 Assert.Equal((id, "firm", "high-risk"), (membership.GetProperty("experimentId").GetString(), membership.GetProperty("arm").GetString(), membership.GetProperty("playbookId").GetString()));
 
+                // A customer who arrives after the start joins at the next hourly upkeep, by the experiment's hash, once.
+                var experiments = app.Services.GetRequiredService<ExperimentService>();
+                var late = "LATE-" + id;
+                Assert.Equal(HttpStatusCode.OK, (await StackFixture.PostAsync(client, Events.Batch([
+                    (Api.Ingestion.EventTypes.Customer, Events.Customer(late), null), (Api.Ingestion.EventTypes.Invoice, Events.Invoice(late + "-1", late), null),
+                ]), Api.Ingestion.IngestionService.BatchMediaType)).StatusCode);
+                await app.Services.GetRequiredService<Api.Insights.InsightsService>().RefreshAsync(CancellationToken.None);
+                Assert.Equal(1, (await experiments.MaintainAsync(CancellationToken.None)).Joined);
+                Assert.Equal(0, (await experiments.MaintainAsync(CancellationToken.None)).Joined);
+                var design = (await (await client.SendAsync(As(HttpMethod.Get, $"/api/experiments/{id}", Roles.Manager))).JsonAsync()).GetProperty("entry").GetProperty("design");
+                var expectedArm = Domain.Experiments.ArmAssignment.AssignLate(design.Deserialize<Domain.Experiments.ExperimentDesign>(ApiJsonOptions.Value)!, late);
+                Assert.Equal(expectedArm, (await app.Services.GetRequiredService<CollectionsFx.Storage.Experiments.ExperimentStore>().AssignmentsAsync(id))[late]);
+                var lateView = await (await client.GetAsync($"/api/customers/{late}")).JsonAsync();
+                Assert.Equal(expectedArm, Assert.Single(lateView.GetProperty("experiments").EnumerateArray()).GetProperty("arm").GetString());
+
                 // Dunning follows the arm.
                 var dunning = app.Services.GetRequiredService<IDunningActions>();
                 Assert.Equal("high-risk", (await dunning.LoadViewAsync(firm[0], CancellationToken.None)).Playbook.Id);
@@ -111,7 +126,6 @@ public sealed class ExperimentApiTests(StackFixture stack)
                 }
 
                 await app.Services.GetRequiredService<Api.Insights.InsightsService>().RefreshAsync(CancellationToken.None);
-                var experiments = app.Services.GetRequiredService<ExperimentService>();
                 var (experiment, stop) = Assert.Single(await experiments.EnforceGuardrailsAsync(CancellationToken.None));
                 Assert.Equal((id, "firm"), (experiment, stop.Arm));
                 Assert.Empty(await experiments.EnforceGuardrailsAsync(CancellationToken.None)); // once
