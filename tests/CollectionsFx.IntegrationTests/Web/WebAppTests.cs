@@ -239,6 +239,13 @@ public sealed class WebAppTests(BrowserStack stack)
 
             await page.Locator("#experiment-stop").ClickAsync();
             await WaitUntilAsync(async () => (await ApiAsync<ExperimentDetail>("/api/experiments/browser-test-strategic")).Entry.State == ExperimentState.Stopped);
+
+            // A member's customer 360 shows its arm.
+            var worklist = await ApiAsync<WorklistPage>("/api/worklist?limit=5000");
+            var member = worklist.Items.Select(e => e.Customer).First(c => c.Segment is "MidMarket" or "Smb");
+            var arm = Assert.Single((await ApiAsync<Customer360>($"/api/customers/{member.CustomerId}")).Experiments!, x => x.ExperimentId == demo.Entry.Design.Id).Arm;
+            await page.GotoAsync($"/customers/{member.CustomerId}");
+            await Assertions.Expect(page.GetByTestId("experiment-membership")).ToContainTextAsync($"arm {arm}");
         });
     }
 
