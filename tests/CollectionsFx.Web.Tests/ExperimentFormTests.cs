@@ -84,6 +84,18 @@ public sealed class ExperimentFormTests
         Assert.Empty(new ExperimentDesign(id, "n", "a", [new("a", "x", 0.5), new("b", "y", 0.5)], new Eligibility(), new Guardrail()).Problems());
     }
 
+    [Theory]
+    // metric, value, as a difference, text
+    [InlineData("daysLate", -5.03, true, "-5.0 d")]
+    [InlineData("daysLate", 6.97, false, "7.0 d")]
+    [InlineData("paidWithin30Days", 0.881, false, "88.1%")]
+    [InlineData("paidWithin30Days", 0.055, true, "+5.5 pts")]
+    [InlineData("disputeRate", -0.02, true, "-2.0 pts")]
+    [InlineData("costPerCustomer", 51.5444, false, "51.54")]
+    [InlineData("promiseKeptRate", double.NaN, false, "–")]
+    public void Outcomes_are_written_in_their_unit(string metric, double value, bool difference, string text) =>
+        Assert.Equal(text, ExperimentText.Value(metric, value, difference));
+
     private static ExperimentForm Form(string segments, string bands, string? challenger, string name = "Firm")
     {
         var form = new ExperimentForm { Name = name, Challenger = challenger };

@@ -106,3 +106,35 @@ public sealed class ExperimentForm
             .ToDictionary(g => string.Join(", ", g.Select(c => c.Cell)), g => g.First().Playbook!, StringComparer.Ordinal);
     }
 }
+
+/// <summary>An experiment's outcomes as the Steering view writes them: a label per metric, shares as percent, days with "d".</summary>
+public static class ExperimentText
+{
+    /// <summary>The outcome's name for people.</summary>
+    public static string Label(string metric) => metric switch
+    {
+        "daysLate" => "Days late (amount-weighted)",
+        "paidWithin30Days" => "Paid within 30 days of due",
+        "promiseKeptRate" => "Promises kept",
+        "disputeRate" => "Customers disputing",
+        "costPerCustomer" => "Cost of collections per customer",
+        _ => metric,
+    };
+
+    /// <summary>A mean or difference of <paramref name="metric"/>: shares in percent (points for differences), days, cost units; "–" for no number.</summary>
+    public static string Value(string metric, double value, bool difference = false)
+    {
+        if (!double.IsFinite(value))
+        {
+            return "–";
+        }
+
+        var sign = difference && value > 0 ? "+" : "";
+        return metric switch
+        {
+            "paidWithin30Days" or "promiseKeptRate" or "disputeRate" => sign + (value * 100).ToString("0.0", CultureInfo.InvariantCulture) + (difference ? " pts" : "%"),
+            "daysLate" => sign + value.ToString("0.0", CultureInfo.InvariantCulture) + " d",
+            _ => sign + value.ToString("0.00", CultureInfo.InvariantCulture),
+        };
+    }
+}
