@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using CollectionsFx.Api.Ingestion;
 using CollectionsFx.Cli.Demo;
 using CollectionsFx.Domain.Insights;
 using CollectionsFx.Domain.Ledger;
@@ -20,18 +17,7 @@ internal static class DemoModelBenchmark
     {
         var today = new DateOnly(2026, 12, 4);
         var events = DemoCompany.Generate(new DemoOptions(), today);
-        var records = new List<LedgerRecord>(events.Count);
-        foreach (var e in events)
-        {
-            var json = JsonSerializer.SerializeToElement(new JsonObject
-            {
-                ["specversion"] = "1.0", ["id"] = e.Id, ["source"] = "urn:demo:" + e.Source, ["type"] = e.Type,
-                ["time"] = e.Time.ToString("O", CultureInfo.InvariantCulture), ["datacontenttype"] = "application/json", ["data"] = e.Data.DeepClone(),
-            });
-            var mapped = CloudEventMapper.Map(json, e.Time, e.Source);
-            records.Add(mapped.Record ?? throw new InvalidOperationException($"Demo event {e.Id} does not map: {string.Join("; ", mapped.Errors.Select(x => x.Field + " " + x.Message))}"));
-        }
-
+        var records = DemoRecords.Of(events);
         var rates = ExchangeRates.ParseCsv("EUR", new StringReader(DemoCompany.RatesCsv(new DemoOptions(), today)));
         var known = LedgerTimeline.FromRecords(records).At(new DateTimeOffset(today.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero));
         var book = ArBook.Build(known, rates, BusinessCalendar.Utc);

@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using CollectionsFx.Api.Ingestion;
 using CollectionsFx.Cli.Demo;
 using CollectionsFx.Domain.Experiments;
 using CollectionsFx.Domain.Insights;
@@ -23,11 +20,7 @@ internal static class ExperimentBenchmark
         var today = new DateOnly(2026, 12, 4);
         var (options, arms, start) = DemoExperiment.Prepare(new DemoOptions(Customers: customers, Months: 12, Seed: 42), today);
         var events = DemoCompany.Generate(options, today);
-        var records = events.Select(e => CloudEventMapper.Map(JsonSerializer.SerializeToElement(new JsonObject
-        {
-            ["specversion"] = "1.0", ["id"] = e.Id, ["source"] = "urn:demo:" + e.Source, ["type"] = e.Type,
-            ["time"] = e.Time.ToString("O", CultureInfo.InvariantCulture), ["datacontenttype"] = "application/json", ["data"] = e.Data.DeepClone(),
-        }), e.Time, e.Source).Record).OfType<LedgerRecord>().ToList();
+        var records = DemoRecords.Of(events);
         var rates = ExchangeRates.ParseCsv("EUR", new StringReader(DemoCompany.RatesCsv(options, today)));
         var book = ArBook.Build(LedgerTimeline.FromRecords(records).At(DateTimeOffset.MaxValue), rates, BusinessCalendar.Utc);
         var members = book.Accounts.Where(a => arms.ContainsKey(a.CustomerId)).ToList();
