@@ -50,10 +50,13 @@ public sealed class ExperimentFormTests
     [InlineData("Firm", "mid-market", 50, "'mid-market' is already the playbook in force")]
     [InlineData("Firm", "high-risk", 2, "The challenger's share must be between 5% and 95%")]
     [InlineData("Firm", "high-risk", 96, "The challenger's share must be between 5% and 95%")]
-    public void A_form_that_cannot_be_sent_says_why(string name, string? challenger, int percent, string expected)
+    [InlineData("Firm", "high-risk", 50, "The smallest effect worth detecting must be between 1 and 30 days", 0)]
+    [InlineData("Firm", "high-risk", 50, "The smallest effect worth detecting must be between 1 and 30 days", 31)]
+    public void A_form_that_cannot_be_sent_says_why(string name, string? challenger, int percent, string expected, int effectDays = 2)
     {
         var form = Form("MidMarket,Smb", "low,medium", challenger, name);
         form.ChallengerPercent = percent;
+        form.MinimumEffectDays = effectDays;
         Assert.Contains(form.Problems(Playbooks), p => p.StartsWith(expected, StringComparison.Ordinal));
     }
 
@@ -62,7 +65,9 @@ public sealed class ExperimentFormTests
     {
         var form = Form("Smb,MidMarket", "medium,low", "high-risk", "  Firm reminders: mid-market & SMB  ");
         form.ChallengerPercent = 30;
+        form.MinimumEffectDays = 4;
         var design = form.ToDesign(Playbooks);
+        Assert.Equal(4, design.MinimumEffectDays);
         Assert.Equal(("firm-reminders-mid-market-smb", "Firm reminders: mid-market & SMB"), (design.Id, design.Name));
         Assert.Equal([("champion", "mid-market", 0.7), ("challenger", "high-risk", 0.3)], design.Arms.Select(a => (a.Id, a.PlaybookId, Math.Round(a.Share, 9))));
         Assert.Equal([Segment.MidMarket, Segment.Smb], design.Eligible.Segments!);

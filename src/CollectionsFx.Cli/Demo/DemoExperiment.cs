@@ -23,7 +23,7 @@ public static class DemoExperiment
     public static readonly ExperimentDesign Design = new(
         "demo-firm-mid-market", "Firm reminders for mid-market and SMB (demo)", "champion",
         [new ExperimentArm("champion", "mid-market", 0.5), new ExperimentArm("firm", "high-risk", 0.5)],
-        new Eligibility([Segment.MidMarket, Segment.Smb]), new Guardrail());
+        new Eligibility([Segment.MidMarket, Segment.Smb]), new Guardrail(), MinimumEffectDays: 3);
 
     /// <summary>
     /// The demo's options with the experiment's effect, and the arms: the eligible customers of the demo generated without

@@ -26,6 +26,9 @@ public sealed class ExperimentForm
     /// <summary>The challenger's share of the population, in percent.</summary>
     public int ChallengerPercent { get; set; } = 50;
 
+    /// <summary>The smallest difference in days late worth detecting: it sets how many customers (and days) a decision needs.</summary>
+    public int MinimumEffectDays { get; set; } = 2;
+
     /// <summary>The playbook in force for every customer of the population, or null when there is none or more than one.</summary>
     public PlaybookOption? Champion(IReadOnlyList<PlaybookOption> playbooks) =>
         InForce(playbooks) is { Count: 1 } one ? one.Values.Single() : null;
@@ -63,6 +66,11 @@ public sealed class ExperimentForm
             problems.Add("The challenger's share must be between 5% and 95%.");
         }
 
+        if (MinimumEffectDays is < 1 or > 30)
+        {
+            problems.Add("The smallest effect worth detecting must be between 1 and 30 days.");
+        }
+
         return problems;
     }
 
@@ -74,7 +82,7 @@ public sealed class ExperimentForm
         return new ExperimentDesign(
             Slug(Name), Name.Trim(), "champion",
             [new ExperimentArm("champion", champion.Id, 1 - share), new ExperimentArm("challenger", Challenger!, share)],
-            new Eligibility([.. Segments.Order()], [.. Bands.Where(RiskBands.Contains)]), new Guardrail());
+            new Eligibility([.. Segments.Order()], [.. Bands.Where(RiskBands.Contains)]), new Guardrail(), MinimumEffectDays);
     }
 
     /// <summary>An id from a name: lower-case letters and digits joined by '-', at most 64 characters.</summary>
