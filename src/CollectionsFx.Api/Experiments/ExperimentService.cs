@@ -27,7 +27,8 @@ public sealed partial class ExperimentService(
     /// <summary>How long the experiments and running assignments are kept in memory for the dunning cycles' reads.</summary>
     public static readonly TimeSpan AssignmentsMaxAge = TimeSpan.FromSeconds(30);
 
-    private (IReadOnlyList<ExperimentEntry> All, IReadOnlyList<(ExperimentEntry Entry, IReadOnlyDictionary<string, string> Arms)> Running, DateTimeOffset ReadAt)? cache;
+    // A reference swapped whole (requests and the hourly job read it concurrently; a struct could be read half-written).
+    private volatile Snapshot? cache;
 
     /// <summary>The playbooks an arm may use.</summary>
     public IReadOnlyList<PlaybookOption> Playbooks => [.. playbooks.Playbooks.Select(p => new PlaybookOption(p.Id, p.Name, p.Segments, p.RiskBands))];
@@ -270,7 +271,8 @@ public sealed partial class ExperimentService(
     private async Task<(IReadOnlyList<ExperimentEntry> All, IReadOnlyList<(ExperimentEntry Entry, IReadOnlyDictionary<string, string> Arms)> Running)> ReadAsync(
         CancellationToken ct, bool fresh = false)
     {
-        if (fresh || cache is not { } cached || time.GetUtcNow() - cached.ReadAt > AssignmentsMaxAge)
+        var cached = cache;
+        if (fresh || cached is null || time.GetUtcNow() - cached.ReadAt > AssignmentsMaxAge)
         {
             var all = await store.ListAsync(ct).ConfigureAwait(false);
             var running = new List<(ExperimentEntry, IReadOnlyDictionary<string, string>)>();
@@ -279,7 +281,7 @@ public sealed partial class ExperimentService(
                 running.Add((entry, await store.AssignmentsAsync(entry.Design.Id, ct).ConfigureAwait(false)));
             }
 
-            cached = (all, running, time.GetUtcNow());
+            cached = new Snapshot(all, running, time.GetUtcNow());
             cache = cached;
         }
 
@@ -313,6 +315,9 @@ public sealed partial class ExperimentService(
     }
 
     private static string Name(ExperimentState state) => state.ToString().ToLowerInvariant();
+
+    private sealed record Snapshot(
+        IReadOnlyList<ExperimentEntry> All, IReadOnlyList<(ExperimentEntry Entry, IReadOnlyDictionary<string, string> Arms)> Running, DateTimeOffset ReadAt);
 
     private static partial class Log
     {
