@@ -40,6 +40,61 @@ public sealed class ComponentTests : BunitContext
         }
     }
 
+    private void AnswerExperiment(double? daysToDecision)
+    {
+        var design = new Domain.Experiments.ExperimentDesign(
+            "firm", "Firm reminders", "champion", [new("champion", "mid-market", 0.5), new("firm", "high-risk", 0.5)],
+            new Domain.Experiments.Eligibility([Domain.Ledger.Segment.Smb]), new Domain.Experiments.Guardrail());
+        var entry = new ExperimentEntry(design, ExperimentState.Running, StartedOn: new DateOnly(2026, 9, 1), StoppedArms: null);
+        answers["/api/experiments"] = (HttpStatusCode.OK, new ExperimentList([entry], [new("mid-market", "Mid", [Domain.Ledger.Segment.Smb], ["low"])]));
+        var result = new Domain.Experiments.ExperimentResult(
+            "firm", new DateOnly(2026, 9, 1), new DateOnly(2026, 12, 4), new Dictionary<string, int> { ["champion"] = 120, ["firm"] = 118 },
+            [
+                new("daysLate", "firm", 7.0, 2.0, -5.0, -8.1, -1.9, 0.95, 120, 118, true, "firm collects 5.0 days faster, 95% CI 1.9–8.1; enough evidence"),
+                new("promiseKeptRate", "firm", double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, 0.95, 1, 0, false, "firm: too few customers to compare yet"),
+            ],
+            new Dictionary<string, string>(), 300, daysToDecision,
+            [new(new DateOnly(2026, 9, 8), "champion", 1.5, 20), new(new DateOnly(2026, 9, 8), "firm", null, 0)]);
+        answers["/api/experiments/firm"] = (HttpStatusCode.OK, new ExperimentDetail(entry, 238, result));
+    }
+
+    [Theory]
+    // days to a decision, warned that an early verdict may not hold
+    [InlineData(40.0, true)]
+    [InlineData(0.0, false)]
+    public void A_manager_sees_the_running_experiments_verdicts_in_their_units_and_its_actions(double daysToDecision, bool warned)
+    {
+        AnswerExperiment(daysToDecision);
+        Services.GetRequiredService<UserSession>().SetMe(new SignedInUser("maria", [Roles.Manager], "development", []));
+
+        var cut = Render<ExperimentsPanel>();
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=experiment-effects] tbody tr").Count));
+        var days = cut.Find("tr[data-metric=daysLate]").TextContent;
+        Assert.Contains("Days late (amount-weighted)", days, StringComparison.Ordinal);
+        Assert.Contains("-5.0 d (-8.1 d to -1.9 d)", days, StringComparison.Ordinal);
+        Assert.Contains("✔ firm collects 5.0 days faster", days, StringComparison.Ordinal);
+        Assert.Contains("– (– to –)", cut.Find("tr[data-metric=promiseKeptRate]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("customers: champion 120, firm 118", cut.Find("[data-testid=experiment-state]").TextContent, StringComparison.Ordinal);
+        Assert.Equal(warned, cut.Find("[data-testid=experiment-duration]").TextContent.Contains("may not hold", StringComparison.Ordinal));
+        Assert.NotNull(cut.Find("#experiment-stop"));
+        Assert.NotNull(cut.Find("#experiment-promote-firm"));
+        Assert.NotNull(cut.Find("[data-testid=experiment-form]"));
+    }
+
+    [Fact]
+    public void A_cfo_reads_the_experiment_without_the_managers_actions()
+    {
+        AnswerExperiment(40.0);
+        Services.GetRequiredService<UserSession>().SetMe(new SignedInUser("carla", [Roles.Cfo], "development", []));
+
+        var cut = Render<ExperimentsPanel>();
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=experiment-effects] tbody tr").Count));
+        Assert.Empty(cut.FindAll("#experiment-stop"));
+        Assert.Empty(cut.FindAll("[data-testid=experiment-form]"));
+    }
+
     [Fact]
     public void A_kpi_tile_shows_value_change_target_and_formula_and_links_to_its_detail()
     {
