@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CollectionsFx.Api;
 
@@ -32,7 +33,13 @@ public static class EndpointRouteBuilderExtensions
             }
             catch (Exception ex) when (Problems.ForException(ex) is { } problem)
             {
-                return problem; // the caller's data problem (as the Functions app's ExceptionProblemMiddleware answers it)
+                // The caller's data problem, or storage failing for now (503), as the Functions app's ExceptionProblemMiddleware answers them.
+                if (Problems.IsTransient(ex))
+                {
+                    http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("CollectionsFx.Api.Http").LogWarning(ex, "{Endpoint}: storage unavailable, answered 503", name);
+                }
+
+                return problem;
             }
         });
         api.MapPost(Routes.Ingest, (HttpRequest req, string source, IngestionService s, CancellationToken ct) => s.IngestAsync(req, source, ct))

@@ -8,7 +8,7 @@ namespace CollectionsFx.Functions.Http;
 
 /// <summary>
 /// The one place where an unhandled exception of an HTTP trigger becomes problem details: the caller's data problems
-/// (<see cref="Problems.ForException"/>) as their 4xx, anything else as a 500.
+/// (<see cref="Problems.ForException"/>) as their 4xx, storage failing for now as a 503 with Retry-After, anything else as a 500.
 /// </summary>
 internal sealed partial class ExceptionProblemMiddleware(ILogger<ExceptionProblemMiddleware> logger) : IFunctionsWorkerMiddleware
 {
@@ -20,7 +20,12 @@ internal sealed partial class ExceptionProblemMiddleware(ILogger<ExceptionProble
         }
         catch (Exception ex) when (context.GetHttpContext() is { Response.HasStarted: false } http && Problems.ForException(ex) is { } problem)
         {
-            await problem.ExecuteAsync(http).ConfigureAwait(false); // the caller's data problem, not a fault
+            if (Problems.IsTransient(ex))
+            {
+                LogUnavailable(logger, context.FunctionDefinition.Name, ex); // storage failing for now: a 503 with Retry-After
+            }
+
+            await problem.ExecuteAsync(http).ConfigureAwait(false); // the caller's data problem or a transient outage, not a fault
         }
         catch (Exception ex) when (context.GetHttpContext() is { Response.HasStarted: false } http)
         {
@@ -29,6 +34,9 @@ internal sealed partial class ExceptionProblemMiddleware(ILogger<ExceptionProble
                 .ExecuteAsync(http).ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(2, LogLevel.Warning, "Function {Function}: storage unavailable, answered 503")]
+    private static partial void LogUnavailable(ILogger logger, string function, Exception exception);
 
     [LoggerMessage(1, LogLevel.Error, "Function {Function} failed")]
     private static partial void LogFailure(ILogger logger, string function, Exception exception);

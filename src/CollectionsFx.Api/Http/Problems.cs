@@ -32,10 +32,41 @@ public static class Problems
     {
         Domain.Insights.MissingRateException missing => MissingRate(missing),
         AggregateException { InnerExceptions.Count: 1 } aggregate => ForException(aggregate.InnerException!),
+        _ when IsTransient(exception) => new RetryAfter(Create(
+            StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable",
+            "Storage did not answer in time (its client's retries are spent); retry in a few seconds: every command is idempotent."), RetryAfterSeconds),
         _ => null,
+    };
+
+    /// <summary>The seconds a 503 asks the caller to wait.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> is storage failing for now (no connection, a timeout, throttling, a 5xx), not our
+    /// fault nor the caller's: a 503 with Retry-After rather than a 500.
+    /// </summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        Azure.RequestFailedException failed => failed.Status is 0 or 408 or 429 or >= 500,
+        TimeoutException => true,
+        AggregateException { InnerExceptions.Count: 1 } aggregate => IsTransient(aggregate.InnerException!),
+        _ => false,
     };
 
     /// <summary>One field is wrong.</summary>
     public static IResult Field(int status, string title, string field, string message) =>
         Create(status, title, $"{field}: {message}", [new FieldError(field, message)]);
+
+    /// <summary>A problem answered with a <c>Retry-After</c> header.</summary>
+    private sealed class RetryAfter(IResult problem, int seconds) : IResult, IStatusCodeHttpResult
+    {
+        public int? StatusCode => (problem as IStatusCodeHttpResult)?.StatusCode;
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            ArgumentNullException.ThrowIfNull(httpContext);
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return problem.ExecuteAsync(httpContext);
+        }
+    }
 }
