@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CollectionsFx.Api.Diagnostics;
-using CollectionsFx.Api.Ingestion;
 using CollectionsFx.Storage.Blobs;
 using CollectionsFx.Workflows.Dunning;
 using Microsoft.Extensions.Logging;
@@ -11,8 +10,8 @@ namespace CollectionsFx.Api.Dunning;
 
 /// <summary>
 /// Notices and mails undelivered after their retries, kept with the ingestion's dead letters (one per notice key, so the
-/// hourly redelivery of a notice during a long outage replaces its letter instead of piling up) and logged with the
-/// dead-letter template the alert watches. A notice delivered later leaves the pending list; such a letter is never replayed
+/// hourly redelivery of a notice during a long outage replaces its letter instead of piling up; the store logs it with the
+/// dead-letter template the alert watches). A notice delivered later leaves the pending list; such a letter is never replayed
 /// by hand (the cycle offers the notice again by itself).
 /// </summary>
 public sealed partial class UndeliveredNotices(IDeadLetterStore store, TimeProvider time, ILogger<UndeliveredNotices> logger)
@@ -49,7 +48,6 @@ public sealed partial class UndeliveredNotices(IDeadLetterStore store, TimeProvi
             LogDelivered(logger, id);
         }
     }
-
 
     [LoggerMessage(2, LogLevel.Information, "Dead letter {DeadLetterId} delivered after all; no longer pending")]
     private static partial void LogDelivered(ILogger logger, string deadLetterId);

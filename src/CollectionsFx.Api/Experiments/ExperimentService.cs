@@ -77,22 +77,15 @@ public sealed partial class ExperimentService(
             throw new ExperimentConflictException($"experiment '{id}' is {Name(entry.State)}, only a draft can start");
         }
 
-        var today = insights.Today();
-        var book = await (await insights.CurrentAsync(cancellationToken).ConfigureAwait(false)).BookAsOfAsync(today).ConfigureAwait(false);
-        var (likelihoods, _) = await scores.GetAsync(cancellationToken).ConfigureAwait(false);
-        double? Likelihood(string invoiceId) => likelihoods.TryGetValue(invoiceId, out var l) ? l : null;
         var (_, running) = await ReadAsync(cancellationToken, fresh: true).ConfigureAwait(false);
-        var taken = running.SelectMany(r => r.Arms.Keys).ToHashSet(StringComparer.Ordinal);
-        var eligible = book.Accounts
-            .Where(a => !taken.Contains(a.CustomerId))
-            .Select(a => (a.CustomerId, Segment: Enum.TryParse<Segment>(a.Segment, out var s) ? s : Segment.Smb, Band: CustomerSituation.Of(a, today, Likelihood).RiskBand))
+        var eligible = (await FreeCustomersAsync(running, cancellationToken).ConfigureAwait(false))
             .Where(c => entry.Design.Eligible.Admits(c.Segment, c.Band))
             .Select(c => (c.CustomerId, c.Band)).ToList();
         var assigned = await store.AssignAsync(id, ArmAssignment.AssignAtStart(entry.Design, eligible), cancellationToken).ConfigureAwait(false);
 
-        await RecordAsync(entry, assigned.Select(a => (a.Key, a.Value)), by, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        var started = entry with { State = ExperimentState.Running, StartedOn = today, ChangedBy = by, ChangedAt = now };
+        await RecordAssignmentsAsync(entry, assigned.Select(a => (a.Key, a.Value)), by, now, cancellationToken).ConfigureAwait(false);
+        var started = entry with { State = ExperimentState.Running, StartedOn = insights.Today(), ChangedBy = by, ChangedAt = now };
         await SaveAsync(started, etag, cancellationToken).ConfigureAwait(false);
         await insights.RefreshAsync(cancellationToken).ConfigureAwait(false);
         return (started, assigned.Count);
@@ -164,26 +157,22 @@ public sealed partial class ExperimentService(
             return 0;
         }
 
-        var today = insights.Today();
-        var book = await (await insights.CurrentAsync(cancellationToken).ConfigureAwait(false)).BookAsOfAsync(today).ConfigureAwait(false);
-        var (likelihoods, _) = await scores.GetAsync(cancellationToken).ConfigureAwait(false);
-        var taken = running.SelectMany(r => r.Arms.Keys).ToHashSet(StringComparer.Ordinal);
+        // Each free customer's segment and band once, whatever the number of experiments.
+        var free = await FreeCustomersAsync(running, cancellationToken).ConfigureAwait(false);
+        var taken = new HashSet<string>(StringComparer.Ordinal);
         var joined = 0;
         foreach (var (entry, _) in running.OrderBy(r => r.Entry.StartedOn).ThenBy(r => r.Entry.Design.Id, StringComparer.Ordinal))
         {
-            var late = book.Accounts
-                .Where(a => !taken.Contains(a.CustomerId)
-                    && entry.Design.Eligible.Admits(
-                        Enum.TryParse<Segment>(a.Segment, out var s) ? s : Segment.Smb,
-                        CustomerSituation.Of(a, today, id => likelihoods.TryGetValue(id, out var l) ? l : null).RiskBand))
-                .ToDictionary(a => a.CustomerId, a => ArmAssignment.AssignLate(entry.Design, a.CustomerId), StringComparer.Ordinal);
+            var late = free
+                .Where(c => !taken.Contains(c.CustomerId) && entry.Design.Eligible.Admits(c.Segment, c.Band))
+                .ToDictionary(c => c.CustomerId, c => ArmAssignment.AssignLate(entry.Design, c.CustomerId), StringComparer.Ordinal);
             if (late.Count == 0)
             {
                 continue;
             }
 
             var assigned = await store.AssignAsync(entry.Design.Id, late, cancellationToken).ConfigureAwait(false);
-            await RecordAsync(entry, late.Keys.Select(c => (c, assigned[c])), "experiment", cancellationToken).ConfigureAwait(false);
+            await RecordAssignmentsAsync(entry, late.Keys.Select(c => (c, assigned[c])), "experiment", time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             taken.UnionWith(late.Keys);
             joined += late.Count;
         }
@@ -254,16 +243,32 @@ public sealed partial class ExperimentService(
         return promotion is null ? null : Find(promotion.PlaybookOf(promotion.PromotedArm!));
     }
 
-    // The event log says from when each customer was dunned by which playbook; a start or a join retried after a crash
-    // writes nothing twice (one record per experiment and customer, version 1, under a dedupe key).
-    private async Task RecordAsync(ExperimentEntry entry, IEnumerable<(string Customer, string Arm)> assignments, string by, CancellationToken ct)
+    /// <summary>
+    /// Writes each assignment to its customer's ledger (and so to the event log, which says from when a customer was dunned by
+    /// which playbook) as made by <paramref name="by"/> at <paramref name="at"/>. A start, a join or a seed retried after a
+    /// crash writes nothing twice: one record per experiment and customer, version 1, under a dedupe key.
+    /// </summary>
+    public Task RecordAssignmentsAsync(ExperimentEntry entry, IEnumerable<(string Customer, string Arm)> assignments, string by, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        await Parallel.ForEachAsync(assignments, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (a, token) =>
+        ArgumentNullException.ThrowIfNull(entry);
+        return Parallel.ForEachAsync(assignments, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (a, ct) =>
             await ledger.CommitAsync(a.Customer, [new IncomingRecord(new ExperimentRecord
             {
-                Id = entry.Design.Id, CustomerId = a.Customer, Version = 1, ChangedAt = now, Resource = by, Arm = a.Arm, PlaybookId = entry.PlaybookOf(a.Arm),
-            }, $"experiment:{entry.Design.Id}:{a.Customer}")], token).ConfigureAwait(false)).ConfigureAwait(false);
+                Id = entry.Design.Id, CustomerId = a.Customer, Version = 1, ChangedAt = at, Resource = by, Arm = a.Arm, PlaybookId = entry.PlaybookOf(a.Arm),
+            }, $"experiment:{entry.Design.Id}:{a.Customer}")], ct).ConfigureAwait(false));
+    }
+
+    // The customers of today's book no running experiment holds, with the segment and risk band eligibility is decided on.
+    private async Task<List<(string CustomerId, Segment Segment, string Band)>> FreeCustomersAsync(
+        IReadOnlyList<(ExperimentEntry Entry, IReadOnlyDictionary<string, string> Arms)> running, CancellationToken ct)
+    {
+        var today = insights.Today();
+        var book = await (await insights.CurrentAsync(ct).ConfigureAwait(false)).BookAsOfAsync(today).ConfigureAwait(false);
+        var (likelihoods, _) = await scores.GetAsync(ct).ConfigureAwait(false);
+        var taken = running.SelectMany(r => r.Arms.Keys).ToHashSet(StringComparer.Ordinal);
+        return [.. book.Accounts.Where(a => !taken.Contains(a.CustomerId)).Select(a => (
+            a.CustomerId, Enum.TryParse<Segment>(a.Segment, out var s) ? s : Segment.Smb,
+            CustomerSituation.Of(a, today, id => likelihoods.TryGetValue(id, out var l) ? l : null).RiskBand))];
     }
 
     private Playbook? Find(string playbookId) => playbooks.Playbooks.FirstOrDefault(p => p.Id == playbookId);

@@ -1,9 +1,9 @@
+using CollectionsFx.Api.Experiments;
 using CollectionsFx.Api.Ingestion;
 using CollectionsFx.Contracts;
 using CollectionsFx.Domain.Experiments;
 using CollectionsFx.Domain.Ledger;
 using CollectionsFx.Storage.Experiments;
-using CollectionsFx.Storage.Ledger;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CollectionsFx.Cli.Demo;
@@ -52,19 +52,14 @@ public static class DemoExperiment
         ArgumentNullException.ThrowIfNull(arms);
         var store = services.GetRequiredService<ExperimentStore>();
         var at = new DateTimeOffset(start.ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero);
-        if (!await store.CreateAsync(new ExperimentEntry(Design, ExperimentState.Running, StartedOn: start, ChangedBy: "demo", ChangedAt: at), cancellationToken).ConfigureAwait(false))
+        var entry = new ExperimentEntry(Design, ExperimentState.Running, StartedOn: start, ChangedBy: "demo", ChangedAt: at);
+        if (!await store.CreateAsync(entry, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
 
         await store.AssignAsync(Design.Id, arms, cancellationToken).ConfigureAwait(false);
-        var ledger = services.GetRequiredService<ILedgerStore>();
-        await Parallel.ForEachAsync(arms, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (a, ct) =>
-            await ledger.CommitAsync(a.Key, [new IncomingRecord(new ExperimentRecord
-            {
-                Id = Design.Id, CustomerId = a.Key, Version = 1, ChangedAt = at, Resource = "demo", Arm = a.Value,
-                PlaybookId = Design.Arms.First(x => x.Id == a.Value).PlaybookId,
-            }, $"experiment:{Design.Id}:{a.Key}")], ct).ConfigureAwait(false)).ConfigureAwait(false);
+        await services.GetRequiredService<ExperimentService>().RecordAssignmentsAsync(entry, arms.Select(a => (a.Key, a.Value)), "demo", at, cancellationToken).ConfigureAwait(false);
         await services.GetRequiredService<Api.Insights.InsightsService>().RefreshAsync(cancellationToken).ConfigureAwait(false);
     }
 }
