@@ -70,8 +70,8 @@ public static class EffectAnalysis
 
         Array.Sort(differences);
         var tail = (1 - confidence) / 2;
-        var low = Quantile(differences, tail);
-        var high = Quantile(differences, 1 - tail);
+        var low = Mining.Stats.Percentile(differences, tail);
+        var high = Mining.Stats.Percentile(differences, 1 - tail);
         var difference = Mean(challenger) - Mean(champion);
         var decisive = low > 0 || high < 0;
         return new ArmEffect(metric.Name, arm, Mean(champion), Mean(challenger), difference, low, high, confidence, champion.Count, challenger.Count, decisive,
@@ -177,15 +177,6 @@ public static class EffectAnalysis
         }
 
         return sum / values.Count;
-    }
-
-    /// <summary>Linear interpolation between order statistics (type 7, as R and numpy).</summary>
-    private static double Quantile(double[] sorted, double p)
-    {
-        var h = (sorted.Length - 1) * p;
-        var lower = (int)Math.Floor(h);
-        var upper = Math.Min(lower + 1, sorted.Length - 1);
-        return sorted[lower] + ((h - lower) * (sorted[upper] - sorted[lower]));
     }
 }
 

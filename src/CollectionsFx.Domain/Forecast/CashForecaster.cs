@@ -1,4 +1,5 @@
 using CollectionsFx.Domain.Insights;
+using CollectionsFx.Domain.Mining;
 
 namespace CollectionsFx.Domain.Forecast;
 
@@ -62,7 +63,7 @@ public static class CashForecaster
                 sum += expected[s, k];
                 list[k] = new ForecastWeek(
                     k + 1, asOf.AddDays((7 * k) + 1), asOf.AddDays(7 * (k + 1)), Money(expected[s, k]),
-                    Money(Quantile(sample, 0.1)), Money(Quantile(sample, 0.5)), Money(Quantile(sample, 0.9)));
+                    Money(Stats.Percentile(sample, 0.1)), Money(Stats.Percentile(sample, 0.5)), Money(Stats.Percentile(sample, 0.9)));
             }
 
             result[s] = new CurrencyForecast(s == 0 ? rates.ReportingCurrency : currencies[s - 1], Money(open[s]), list, Money(Math.Max(0, open[s] - sum)));
@@ -157,20 +158,6 @@ public static class CashForecaster
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         z ^= z >> 31;
         return (z >> 11) * (1.0 / (1UL << 53));
-    }
-
-    /// <summary>The q-quantile of sorted values, interpolated linearly between order statistics.</summary>
-    internal static double Quantile(double[] sorted, double q)
-    {
-        if (sorted.Length == 0)
-        {
-            return 0;
-        }
-
-        var position = q * (sorted.Length - 1);
-        var lower = (int)Math.Floor(position);
-        var upper = Math.Min(lower + 1, sorted.Length - 1);
-        return sorted[lower] + ((position - lower) * (sorted[upper] - sorted[lower]));
     }
 
     private static decimal Money(double value) => Math.Round((decimal)value, 2);

@@ -156,8 +156,22 @@ public static class Stats
         return sorted[lower] + ((sorted[upper] - sorted[lower]) * (position - lower));
     }
 
+    /// <summary>The <paramref name="p"/> quantile (0..1) of sorted values, linearly interpolated; 0 for none.</summary>
+    public static double Percentile(ReadOnlySpan<double> sorted, double p)
+    {
+        if (sorted.Length == 0)
+        {
+            return 0;
+        }
+
+        var position = p * (sorted.Length - 1);
+        var lower = (int)Math.Floor(position);
+        var upper = Math.Min(lower + 1, sorted.Length - 1);
+        return sorted[lower] + ((sorted[upper] - sorted[lower]) * (position - lower));
+    }
+
     /// <summary>
-    /// The same quantile as <see cref="Percentile"/> over unsorted values, found by selection in linear time; reorders
+    /// The same quantile as <see cref="Percentile(ReadOnlySpan{long}, double)"/> over unsorted values, found by selection in linear time; reorders
     /// <paramref name="values"/>.
     /// </summary>
     public static double SelectPercentile(Span<long> values, double p)
