@@ -50,7 +50,7 @@ public sealed class ReplayTests(StackFixture stack)
                 Assert.Equal(customers.Count, report.Customers);
                 Assert.True(report.Records > customers.Count * 5 && report.Events >= report.Records, $"{report.Records} records from {report.Events} events");
                 var sample = customers[^1];
-                Assert.Equal((await live.LoadAsync(sample)).Records.Count, (await new TableLedgerStore(restoreLayout.Ledger, TimeProvider.System).LoadAsync(sample)).Records.Count);
+                Assert.Equal((await live.LoadAsync(sample)).Records.Count, (await restored.LoadAsync(sample)).Records.Count);
 
                 var environment = new Dictionary<string, string>
                 {
